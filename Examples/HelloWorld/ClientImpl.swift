@@ -1,0 +1,10 @@
+import Fractal
+
+/// Runs the application: sends one message to the service it is bound to.
+final class ClientImpl: Main {
+    let service = Client<any Service>("s")
+
+    func run() async throws {
+        try await service().print("hello world")
+    }
+}

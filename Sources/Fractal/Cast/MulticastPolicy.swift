@@ -1,0 +1,14 @@
+/// Which of a multicast interface's servers receive one call (GCM's dispatch modes).
+public enum MulticastPolicy: Sendable {
+    /// Every server, in parallel. GCM's default.
+    case broadcast
+    /// One server, the next in bind order each call.
+    case roundRobin
+    /// One server, chosen at random.
+    case random
+    /// One server, chosen from the key by rendezvous hashing: the same key reaches the same
+    /// server on every node and run, and unbinding a server moves only its keys.
+    case byKey(String)
+    /// The servers whose indices (in bind order) the function returns, given the server count.
+    case custom(@Sendable (Int) -> [Int])
+}

@@ -1,0 +1,174 @@
+/// Fractal's `BindingController`: binds a component's client interfaces to server interfaces.
+///
+/// On a composite it also binds the inside of its server interfaces to sub-components (an
+/// *export*), named after the server interface. Binding and unbinding require the component
+/// to be stopped (ProActive's rule, stricter than Julia's: see docs/concepts.md).
+public struct BindingController: Sendable {
+    public let component: Component
+
+    /// Names of the bound or bindable client interfaces: singletons and multicasts, collection
+    /// members created so far and, on a composite, the insides of its server interfaces.
+    public func list() -> [String] {
+        var names: [String] = []
+        for interface in component.interfaces where interface.type.role == .client {
+            names.append(interface.name)
+        }
+        if component.isComposite {
+            names += component.type.interfaceTypes.filter { $0.role == .server }.map(\.name)
+        }
+        return names
+    }
+
+    /// The server interface `name` is bound to (the first one for a multicast), or nil.
+    ///
+    /// - Throws: ``FractalError/Kind/noSuchInterface``.
+    public func lookup(_ name: String) throws -> (any Interface)? {
+        try lookupAll(name).first
+    }
+
+    /// Every server interface `name` is bound to, in bind order.
+    public func lookupAll(_ name: String) throws -> [any Interface] {
+        _ = try clientSide(name)
+        return component.boundTargets(of: name)
+    }
+
+    /// Binds client interface `name` to `server`.
+    ///
+    /// Binding a multicast interface again adds a server. `server` is another component's
+    /// external server interface (a sibling, or a sub-component for an export), or the
+    /// internal server interface of a parent composite (an import).
+    public func bind(_ name: String, to server: any Interface) throws {
+        try Reconfiguration.perform {
+            let client = try clientSide(name)
+            guard let target = server as? any CallTarget else {
+                throw FractalError(.notAServerInterface, component: component.path, interface: name,
+                                   "cannot bind '\(name)' to \(server): it is a client interface (client-to-client binding)")
+            }
+            let bound = component.boundTargets(of: name)
+            if client.type.cardinality == .multicast {
+                if bound.contains(where: { $0 === target }) {
+                    throw FractalError(.alreadyBound, component: component.path, interface: name,
+                                       "multicast interface '\(name)' is already bound to \(server)")
+                }
+            } else if let existing = bound.first {
+                throw FractalError(.alreadyBound, component: component.path, interface: name,
+                                   "'\(name)' is already bound to \(existing); unbind it first")
+            }
+            guard component.registry.isSubsignature(server.type.signature, of: client.type.signature) else {
+                throw FractalError(.signatureMismatch, component: component.path, interface: name,
+                                   "cannot bind '\(name)' (\(client.type.signature)) to \(server) (\(server.type.signature)): \(server.type.signature) is not a \(client.type.signature)")
+            }
+            if !client.type.isOptional && server.type.isOptional {
+                throw FractalError(.contingencyMismatch, component: component.path, interface: name,
+                                   "cannot bind mandatory '\(name)' to optional \(server): it may not be there when called")
+            }
+            try checkLocality(name, isExport: client.isExport, server: target)
+            try component.requireStopped("bind '\(name)'", interface: name)
+
+            let clientSignature = component.registry.signature(named: client.type.signature)!
+            let origin = CallOrigin(isRemote: false, client: client.interface)
+            let proxy = try clientSignature.makeProxy(to: target, origin: origin)
+            component.state.withLock { state in
+                state.bindings[name, default: []].append(target)
+                state.boundServers.append(target.owner)
+            }
+            if server.type.cardinality == .gathercast, let gathering = server as? ServerInterface {
+                gathering.owner.state.withLock {
+                    $0.gathercastClients[gathering.name, default: []].append("\(component.path)#\(name)")
+                }
+            }
+            if !client.isExport, let port = component.ports[client.type.name] {
+                port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: target.description), proxy: proxy)
+            }
+        }
+    }
+
+    /// Unbinds client interface `name` (from every server, for a multicast).
+    ///
+    /// - Throws: ``FractalError/Kind/notBound``, ``FractalError/Kind/illegalLifeCycleState``.
+    public func unbind(_ name: String) throws {
+        try unbind(name, from: nil)
+    }
+
+    /// Unbinds one server from multicast interface `name` (or `name` entirely when `server` is nil).
+    public func unbind(_ name: String, from server: (any Interface)?) throws {
+        try Reconfiguration.perform {
+            let client = try clientSide(name)
+            let bound = component.boundTargets(of: name)
+            let removed = bound.filter { server == nil || $0 === server }
+            guard !removed.isEmpty else {
+                throw FractalError(.notBound, component: component.path, interface: name,
+                                   server.map { "'\(name)' is not bound to \($0)" } ?? "'\(name)' is not bound")
+            }
+            try component.requireStopped("unbind '\(name)'", interface: name)
+            component.state.withLock { state in
+                state.bindings[name] = bound.filter { target in !removed.contains { $0 === target } }
+                if state.bindings[name]?.isEmpty == true { state.bindings[name] = nil }
+                for target in removed {
+                    if let index = state.boundServers.firstIndex(where: { $0 === target.owner }) {
+                        state.boundServers.remove(at: index)
+                    }
+                }
+            }
+            for target in removed {
+                if let gathering = target as? ServerInterface, gathering.type.cardinality == .gathercast {
+                    let key = "\(component.path)#\(name)"
+                    gathering.owner.state.withLock { state in
+                        if let index = state.gathercastClients[gathering.name]?.firstIndex(of: key) {
+                            state.gathercastClients[gathering.name]?.remove(at: index)
+                        }
+                    }
+                }
+                if !client.isExport, let port = component.ports[client.type.name] {
+                    port.disconnect(member: name, target: ObjectIdentifier(target))
+                }
+            }
+        }
+    }
+
+    /// The client side named `name`: an external client interface, or the inside of a
+    /// composite's server interface (an export).
+    private func clientSide(_ name: String) throws -> (type: InterfaceType, isExport: Bool, interface: (any Interface)?) {
+        if let type = component.type.interfaceType(named: name) {
+            if type.role == .client {
+                return (type, false, try component.interface(named: name))
+            }
+            if component.isComposite, type.name == name {
+                return (type, true, component.internalClientInterface(name))
+            }
+            throw FractalError(.notAClientInterface, component: component.path, interface: name,
+                               "'\(name)' is a server interface of a primitive: only client interfaces can be bound")
+        }
+        throw component.noSuchInterface(name)
+    }
+
+    /// Normal bindings join siblings (or two top-level components); exports go from a composite
+    /// to its sub-component; imports from a sub-component to its composite's inside.
+    private func checkLocality(_ name: String, isExport: Bool, server: any CallTarget) throws {
+        let serverOwner = server.owner
+        let local: Bool
+        let expected: String
+        if isExport {
+            local = server.isInternal
+                ? serverOwner === component
+                : component.children.contains { $0 === serverOwner }
+            expected = "the inside of a composite's server interface binds to one of its sub-components"
+        } else if server.isInternal {
+            local = component.parents.contains { $0 === serverOwner }
+            expected = "an internal interface can only be bound from a sub-component of its composite"
+        } else {
+            let mine = component.parents
+            let theirs = serverOwner.parents
+            local = (mine.isEmpty && theirs.isEmpty) || mine.contains { parent in theirs.contains { $0 === parent } }
+            expected = "both components must be in one composite (or both top-level)"
+        }
+        if !local {
+            throw FractalError(.notLocalBinding, component: component.path, interface: name,
+                               "'\(name)' cannot be bound to \(server): not a local binding (\(expected))")
+        }
+    }
+}
+
+extension Component {
+    public var bindingController: BindingController { BindingController(component: self) }
+}

@@ -1,0 +1,37 @@
+import Synchronization
+
+/// Serialises structural changes (bind, unbind, add, remove) across all components, so that
+/// checks such as "no cycle" or "not bound" hold when the change is made.
+enum Reconfiguration {
+    private static let lock = Mutex(())
+
+    static func perform<R>(_ body: () throws -> R) rethrows -> R {
+        try lock.withLock { _ in try body() }
+    }
+}
+
+extension Component {
+    /// Throws unless the component is stopped; `operation` says what was refused.
+    func requireStopped(_ operation: String, interface: String? = nil) throws {
+        if gate.phase != .stopped {
+            throw FractalError(.illegalLifeCycleState, component: path, interface: interface,
+                               "cannot \(operation) while the component is started; stop it first")
+        }
+    }
+
+    /// Every component below this one (this one included), each once, parents before children.
+    var subtree: [Component] {
+        var result: [Component] = []
+        var seen: Set<ObjectIdentifier> = []
+        var stack: [Component] = [self]
+        while let next = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(next)).inserted else { continue }
+            result.append(next)
+            stack.append(contentsOf: next.state.withLock { $0.children }.reversed())
+        }
+        return result
+    }
+
+    var children: [Component] { state.withLock { $0.children } }
+    var parents: [Component] { state.withLock { $0.parents.compactMap(\.component) } }
+}

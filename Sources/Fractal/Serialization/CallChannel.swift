@@ -1,0 +1,46 @@
+/// Carries encoded calls to the side that serves them and brings the replies back.
+///
+/// The in-memory ``LoopbackChannel`` serves from an ``ExportTable`` in the same process, through
+/// the same encoding a network transport uses; network transports implement this protocol too.
+public protocol CallChannel: Sendable {
+    /// Sends one encoded ``CallRequest`` and returns the encoded ``CallReply``.
+    func send(_ request: [UInt8]) async throws -> [UInt8]
+}
+
+/// A channel to an ``ExportTable`` in this process: every call is encoded, decoded, served and
+/// its reply encoded and decoded, exactly as across a network, minus the network.
+public struct LoopbackChannel: CallChannel {
+    public let exports: ExportTable
+
+    public init(_ exports: ExportTable) {
+        self.exports = exports
+    }
+
+    public func send(_ request: [UInt8]) async throws -> [UInt8] {
+        await exports.handle(request)
+    }
+}
+
+/// A proxy, typed as an interface protocol, whose calls go through `channel` to the interface
+/// exported as `name` on the other side.
+///
+/// - Parameter signature: the protocol existential, such as `(any Service).self`.
+public func remoteProxy<S: Sendable>(
+    _ signature: S.Type, exportedAs name: String, over channel: any CallChannel, registry: Registry = .shared
+) throws -> S {
+    guard let known = registry.signature(for: S.self) else {
+        throw FractalError(.unknownSignature, interface: name, "\(S.self) is not a registered @Interface protocol")
+    }
+    return try known.makeProxy(to: RemoteTarget(name: name, signature: known.name, channel: channel), origin: .local) as! S
+}
+
+/// A server interface on the far side of a channel, as a binding target.
+struct RemoteTarget: EndpointSource {
+    let name: String
+    let signature: String
+    let channel: any CallChannel
+
+    func endpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
+        RemoteEndpoint(target: name, signature: self.signature, channel: channel)
+    }
+}

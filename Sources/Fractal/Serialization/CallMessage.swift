@@ -1,0 +1,99 @@
+/// A call on a serialising path: which exported interface, which method, the arguments.
+public struct CallRequest: Sendable, Hashable {
+    /// The name the server side exported the interface under.
+    public var target: String
+    /// The signature the caller holds (the server dispatches with it).
+    public var signature: String
+    public var method: String
+    public var arguments: [[UInt8]]
+
+    static let version: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var writer = WireWriter(capacity: 64 + arguments.reduce(0) { $0 + $1.count + 4 })
+        writer.write(Self.version)
+        writer.write(target)
+        writer.write(signature)
+        writer.write(method)
+        writer.write(UInt32(arguments.count))
+        for argument in arguments { writer.write(bytes: argument) }
+        return writer.bytes
+    }
+
+    init(target: String, signature: String, method: String, arguments: [[UInt8]]) {
+        self.target = target
+        self.signature = signature
+        self.method = method
+        self.arguments = arguments
+    }
+
+    init(decoding bytes: [UInt8]) throws {
+        var reader = WireReader(bytes)
+        let version = try reader.readByte()
+        guard version == Self.version else {
+            throw FractalError(.decodingFailed, "call message version \(version); this node speaks \(Self.version)")
+        }
+        target = try reader.readString()
+        signature = try reader.readString()
+        method = try reader.readString()
+        let count = Int(try reader.readUInt32())
+        guard count <= 1024 else { throw FractalError(.decodingFailed, "a call message declares \(count) arguments") }
+        arguments = try (0..<count).map { _ in try reader.readBytes() }
+        guard reader.isAtEnd else { throw FractalError(.decodingFailed, "a call message has bytes after its last argument") }
+    }
+}
+
+/// The answer to a ``CallRequest``: the encoded result, or the error the call threw.
+public enum CallReply: Sendable, Hashable {
+    case success([UInt8])
+    case failure(kind: String, component: String?, interface: String?, message: String)
+
+    func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        switch self {
+        case .success(let bytes):
+            writer.write(0 as UInt8)
+            writer.write(bytes: bytes)
+        case .failure(let kind, let component, let interface, let message):
+            writer.write(1 as UInt8)
+            writer.write(kind)
+            writer.write(component ?? "")
+            writer.write(interface ?? "")
+            writer.write(message)
+        }
+        return writer.bytes
+    }
+
+    init(decoding bytes: [UInt8]) throws {
+        var reader = WireReader(bytes)
+        switch try reader.readByte() {
+        case 0:
+            self = .success(try reader.readBytes())
+        case 1:
+            let kind = try reader.readString()
+            let component = try reader.readString()
+            let interface = try reader.readString()
+            self = .failure(kind: kind, component: component.isEmpty ? nil : component,
+                            interface: interface.isEmpty ? nil : interface, message: try reader.readString())
+        case let tag:
+            throw FractalError(.decodingFailed, "unknown reply tag \(tag)")
+        }
+    }
+
+    /// The reply for a call that threw `error` in `interface` of `component`.
+    static func failure(_ error: any Error, component: String?, interface: String?) -> CallReply {
+        if let fractal = error as? FractalError {
+            return .failure(kind: fractal.kind.rawValue, component: fractal.component ?? component,
+                            interface: fractal.interface ?? interface, message: fractal.message)
+        }
+        return .failure(kind: FractalError.Kind.remoteFailure.rawValue, component: component, interface: interface,
+                        message: "\(type(of: error)): \(error)")
+    }
+
+    /// The error a caller sees, with where it happened on the far side.
+    func error(at target: String) -> FractalError? {
+        guard case .failure(let kind, let component, let interface, let message) = self else { return nil }
+        return FractalError(FractalError.Kind(rawValue: kind) ?? .remoteFailure,
+                            component: component ?? target, interface: interface, message)
+    }
+}

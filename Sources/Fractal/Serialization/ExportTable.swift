@@ -1,0 +1,58 @@
+import Synchronization
+
+/// The server side of a serialising path: server interfaces exported by name, and the
+/// dispatch of encoded calls to them.
+///
+/// Calls arrive as bytes, are decoded by the `@Interface`-generated dispatcher of the
+/// signature the caller names, and go through the interface's membrane like any local call
+/// (lifecycle gate, interceptors, which see them with `isRemote == true`).
+public final class ExportTable: Sendable {
+    /// Exported interfaces, with their owners: an export keeps its component alive.
+    private let exported = Mutex<[String: (target: any CallTarget, owner: Component)]>([:])
+
+    public init() {}
+
+    /// Makes server interface `interface` callable under `name`.
+    public func export(_ interface: any Interface, as name: String) throws {
+        guard let target = interface as? any CallTarget else {
+            throw FractalError(.notAServerInterface, component: interface.owner.path, interface: interface.name,
+                               "only server interfaces can be exported")
+        }
+        exported.withLock { $0[name] = (target, interface.owner) }
+    }
+
+    public func unexport(_ name: String) {
+        _ = exported.withLock { $0.removeValue(forKey: name) }
+    }
+
+    /// Performs one encoded call and returns the encoded reply. Never throws: failures travel
+    /// back in the reply.
+    public func handle(_ request: [UInt8]) async -> [UInt8] {
+        var place: (component: String, interface: String)?
+        do {
+            let call = try CallRequest(decoding: request)
+            guard let target = exported.withLock({ $0[call.target]?.target }) else {
+                throw FractalError(.noSuchInterface, interface: call.target, "nothing is exported as '\(call.target)'")
+            }
+            place = (target.owner.path, target.name)
+            let registry = target.owner.registry
+            guard let signature = registry.signature(named: call.signature) else {
+                throw FractalError(.unknownSignature, component: target.owner.path, interface: target.name,
+                                   "the caller uses signature '\(call.signature)', unknown on this side")
+            }
+            guard registry.isSubsignature(target.type.signature, of: signature.name) else {
+                throw FractalError(.signatureMismatch, component: target.owner.path, interface: target.name,
+                                   "the caller holds '\(call.signature)', but the interface is a '\(target.type.signature)'")
+            }
+            guard signature.methodNames.contains(call.method) else {
+                throw FractalError(.noSuchMethod, component: target.owner.path, interface: target.name,
+                                   "signature '\(call.signature)' has no method '\(call.method)'")
+            }
+            var arguments = DataArgumentDecoder(call.arguments)
+            let result = try await signature.dispatch(call.method, &arguments, on: target, origin: CallOrigin(isRemote: true, client: nil))
+            return CallReply.success(try ValueCodec.encode(result)).encoded()
+        } catch {
+            return CallReply.failure(error, component: place?.component, interface: place?.interface).encoded()
+        }
+    }
+}
