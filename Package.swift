@@ -12,11 +12,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Fractal", targets: ["Fractal"]),
+        .library(name: "FractalADL", targets: ["FractalADL"]),
+        .library(name: "FractalLauncher", targets: ["FractalLauncher"]),
+        .executable(name: "fractal", targets: ["fractal"]),
         .executable(name: "HelloWorld", targets: ["HelloWorld"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Core model: components, interfaces, controllers, membrane.
@@ -38,9 +42,38 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libxml2, as installed by the system's libxml2-dev package.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Architecture descriptions: XML ADL → definitions → components.
+        .target(
+            name: "FractalADL",
+            dependencies: ["Fractal", "CLibXML2"],
+            swiftSettings: strict
+        ),
+        // Command-line tools over architecture files: `fractal check | run | graph | export`.
+        .target(
+            name: "FractalLauncher",
+            dependencies: ["Fractal", "FractalADL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fractal",
+            dependencies: ["FractalLauncher", "HelloWorldComponents"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HelloWorldComponents",
+            dependencies: ["Fractal"],
+            path: "Examples/HelloWorldComponents",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "HelloWorld",
-            dependencies: ["Fractal"],
+            dependencies: ["Fractal", "FractalADL", "HelloWorldComponents"],
             path: "Examples/HelloWorld",
             swiftSettings: strict
         ),
@@ -48,6 +81,11 @@ let package = Package(
             name: "CallOverhead",
             dependencies: ["Fractal"],
             path: "Benchmarks/CallOverhead",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FractalADLTests",
+            dependencies: ["FractalADL", "HelloWorldComponents"],
             swiftSettings: strict
         ),
         .testTarget(

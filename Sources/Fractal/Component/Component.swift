@@ -14,6 +14,8 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
     public let registry: Registry
     /// A primitive's content object; nil for a composite.
     public let content: (any Sendable)?
+    /// The registered name of the content class, when the content was made by name.
+    public let contentClassName: String?
 
     let gate = CallGate()
     let state: Mutex<MembraneState>
@@ -52,7 +54,7 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
 
     init(
         name: String, type: ComponentType, controller: ControllerDescription,
-        content: (any Sendable)?, ports: [String: any ClientPort],
+        content: (any Sendable)?, contentClassName: String? = nil, ports: [String: any ClientPort],
         attributes: [(String, any AnyAttribute)], signatures: [String: InterfaceSignature],
         registry: Registry
     ) {
@@ -60,6 +62,7 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         self.controllerDescription = controller
         self.registry = registry
         self.content = content
+        self.contentClassName = contentClassName
         self.ports = ports
         self.attributes = attributes.map { (name: $0.0, attribute: $0.1) }
         self.state = Mutex(MembraneState(name: name))

@@ -45,7 +45,9 @@ public struct GenericFactory: Sendable {
             try checkServers(of: type, content: object, signatures: signatures, place: place)
             let found = ContentInspection(object)
             let ports = try matchPorts(found.ports, to: type, place: place)
-            return Component(name: name, type: type, controller: controller, content: object, ports: ports,
+            var className: String?
+            if case .className(let named) = content { className = named }
+            return Component(name: name, type: type, controller: controller, content: object, contentClassName: className, ports: ports,
                              attributes: found.attributes, signatures: signatures, registry: registry)
         }
     }

@@ -21,7 +21,17 @@ public final class Registry: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    public init() {
+        register(RunnableProxy.self)
+        register(RunnableProxy.self, alias: "java.lang.Runnable")
+    }
+
+    /// Makes the signature of `proxy` known under a second name too (for architecture files
+    /// written for another implementation).
+    public func register<P: InterfaceProxy>(_ proxy: P.Type, alias: String) {
+        let signature = register(proxy)
+        state.withLock { $0.signatures[alias] = signature }
+    }
 
     /// Makes the signature of an `@Interface` protocol known by its name.
     @discardableResult
@@ -66,6 +76,8 @@ public final class Registry: Sendable {
 
     /// True when `sub` is `base` or refines it, directly or through its parents.
     public func isSubsignature(_ sub: String, of base: String) -> Bool {
+        let sub = signature(named: sub)?.name ?? sub
+        let base = signature(named: base)?.name ?? base
         if sub == base { return true }
         var visited: Set<String> = [sub]
         var frontier = [sub]

@@ -1,0 +1,116 @@
+import Fractal
+
+/// Instantiates a ``ComponentPlan`` through the core factory: creates the components, adds
+/// sub-components (shared ones once), sets attributes and binds. Components are left stopped.
+///
+/// Every problem the runtime reports is turned into a diagnostic at the element it came from.
+struct ADLBuilder {
+    let registry: Registry
+
+    func build(_ plan: ComponentPlan) -> (component: Component?, diagnostics: [Diagnostic]) {
+        var log = DiagnosticLog()
+        var made: [String: Component] = [:]
+        guard let top = create(plan, path: ".", made: &made, log: &log) else { return (nil, log.diagnostics) }
+        assemble(plan, component: top, path: ".", made: made, log: &log)
+        return (top, log.diagnostics)
+    }
+
+    private func create(_ plan: ComponentPlan, path: String, made: inout [String: Component], log: inout DiagnosticLog) -> Component? {
+        let functional = plan.interfaces.filter { !$0.isControl }
+        let component: Component
+        do {
+            let type = try ComponentType(functional.map(\.type))
+            let factory = GenericFactory(registry: registry)
+            if plan.isComposite {
+                var description = ControllerDescription.composite
+                if let controller = plan.controller, let named = ControllerDescription(fractalName: controller) { description = named }
+                component = try factory.newInstance(plan.name, type: type, controller: description)
+            } else {
+                component = try factory.newInstance(
+                    plan.name, type: type, controller: .primitive, content: .className(plan.contentClass ?? ""))
+            }
+        } catch let error as FractalError {
+            log.error(place(of: error, in: plan), error.message, notes: plan.origin)
+            return nil
+        } catch {
+            log.error(plan.location, "\(error)", notes: plan.origin)
+            return nil
+        }
+        made[path] = component
+        if !plan.attributes.isEmpty {
+            do {
+                let controller = try component.attributeController
+                for attribute in plan.attributes {
+                    do {
+                        try controller.set(attribute.name, string: attribute.value)
+                    } catch let error as FractalError {
+                        log.error(attribute.location, error.message, notes: plan.origin)
+                    } catch {}
+                }
+            } catch {
+                log.error(plan.attributes[0].location, "'\(plan.name)' sets attributes, but its content declares none", notes: plan.origin)
+            }
+        }
+        for child in plan.children {
+            if case .plan(let childPlan) = child {
+                _ = create(childPlan, path: path + "/" + childPlan.name, made: &made, log: &log)
+            }
+        }
+        return component
+    }
+
+    private func assemble(_ plan: ComponentPlan, component: Component, path: String, made: [String: Component], log: inout DiagnosticLog) {
+        guard !plan.children.isEmpty || !plan.bindings.isEmpty else { return }
+        var children: [String: Component] = [:]
+        for child in plan.children {
+            let childPath: String
+            let location: SourceLocation
+            switch child {
+            case .plan(let childPlan):
+                childPath = path + "/" + childPlan.name
+                location = childPlan.location
+            case .shared(_, let sharedPath, let sharedLocation):
+                childPath = "." + (sharedPath.hasPrefix("./") ? String(sharedPath.dropFirst()) : "/" + sharedPath)
+                location = sharedLocation
+            }
+            guard let sub = made[childPath] else { continue }
+            children[child.name] = sub
+            do {
+                try component.contentController.add(sub)
+            } catch let error as FractalError {
+                log.error(location, error.message, notes: plan.origin)
+            } catch {}
+            if case .plan(let childPlan) = child {
+                assemble(childPlan, component: sub, path: childPath, made: made, log: &log)
+            }
+        }
+        for binding in plan.bindings {
+            let client = binding.client.split(separator: ".", maxSplits: 1).map(String.init)
+            let server = binding.server.split(separator: ".", maxSplits: 1).map(String.init)
+            guard client.count == 2, server.count == 2 else { continue }
+            let clientComponent = client[0] == "this" ? component : children[client[0]]
+            guard let clientComponent else { continue }
+            do {
+                let target: any Interface = server[0] == "this"
+                    ? try component.contentController.internalInterface(named: server[1])
+                    : try (children[server[0]] ?? { throw FractalError(.noSuchInterface, "no component '\(server[0])'") }()).interface(named: server[1])
+                try clientComponent.bindingController.bind(client[1], to: target)
+            } catch let error as FractalError {
+                log.error(binding.location, error.message, notes: plan.origin)
+            } catch {}
+        }
+    }
+
+    /// The element a runtime error is about.
+    private func place(of error: FractalError, in plan: ComponentPlan) -> SourceLocation? {
+        switch error.kind {
+        case .unknownContentClass:
+            return plan.contentLocation ?? plan.location
+        default:
+            if let name = error.interface, let interface = plan.interfaces.first(where: { $0.type.name == name }) {
+                return interface.location
+            }
+            return plan.contentLocation ?? plan.location
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Fractal
+
+/// Writes a live architecture as a Graphviz graph: composites as clusters, primitives as
+/// boxes, bindings as edges labelled with their interfaces.
+public enum DOTExporter {
+    public static func dot(of component: Component) -> String {
+        var lines = ["digraph \"\(component.name)\" {", "  compound=true;", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
+        var edges: [String] = []
+        var drawn: Set<ObjectIdentifier> = []
+        write(component, indent: "  ", into: &lines, edges: &edges, drawn: &drawn)
+        lines += edges
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func id(_ component: Component) -> String { "\"\(component.path)\"" }
+
+    private static func write(_ component: Component, indent: String, into lines: inout [String], edges: inout [String], drawn: inout Set<ObjectIdentifier>) {
+        guard drawn.insert(ObjectIdentifier(component)).inserted else { return }
+        let label = "\(component.name)\\n\(component.contentClassName ?? (component.isComposite ? "composite" : "primitive"))"
+        if component.isComposite {
+            let children = (try? component.contentController.subComponents) ?? []
+            lines.append("\(indent)subgraph \"cluster_\(component.path)\" {")
+            lines.append("\(indent)  label=\"\(component.name)\";")
+            lines.append("\(indent)  \(id(component)) [shape=point, label=\"\"];")
+            for child in children { write(child, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn) }
+            lines.append("\(indent)}")
+            for binding in ADLExporter.bindings(inside: component, children: children) {
+                edges.append("  \(node(binding.client, in: component, children: children)) -> \(node(binding.server, in: component, children: children)) [label=\"\(binding.client) → \(binding.server)\"];")
+            }
+        } else {
+            lines.append("\(indent)\(id(component)) [label=\"\(label)\"];")
+        }
+    }
+
+    private static func node(_ end: String, in composite: Component, children: [Component]) -> String {
+        let name = String(end.prefix { $0 != "." })
+        if name == "this" { return id(composite) }
+        return children.first { $0.name == name }.map(id) ?? id(composite)
+    }
+}

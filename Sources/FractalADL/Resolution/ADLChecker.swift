@@ -1,0 +1,181 @@
+import Fractal
+
+/// The checks of an architecture that need no instantiation: bindings that lead somewhere and
+/// join compatible interfaces, the shape of components, and (with a registry) that every
+/// content class and signature is known.
+struct ADLChecker {
+    /// nil: structure only (names of classes and signatures are not looked up).
+    var registry: Registry?
+
+    func check(_ root: ComponentPlan) -> [Diagnostic] {
+        var log = DiagnosticLog()
+        check(root, root: root, isTop: true, log: &log)
+        return log.diagnostics
+    }
+
+    private func check(_ plan: ComponentPlan, root: ComponentPlan, isTop: Bool, log: inout DiagnosticLog) {
+        let functional = plan.interfaces.filter { !$0.isControl }
+        do {
+            _ = try ComponentType(functional.map(\.type))
+        } catch let error as FractalError {
+            let place = functional.first { $0.type.name == error.interface }?.location ?? plan.location
+            log.error(place, error.message, notes: plan.origin)
+        } catch {}
+
+        if let controller = plan.controller, ControllerDescription(fractalName: controller) == nil {
+            log.error(plan.controllerLocation, "unknown controller description '\(controller)' (known: primitive, composite, parametricPrimitive, parametricComposite)", notes: plan.origin)
+        }
+        if plan.contentClass != nil && !plan.children.isEmpty {
+            log.error(plan.contentLocation, "'\(plan.name)' has both content and sub-components: a primitive has content, a composite sub-components", notes: plan.origin)
+        }
+        if let registry {
+            if let contentClass = plan.contentClass, !registry.hasContentClass(contentClass) {
+                let known = registry.contentClassNames
+                log.error(plan.contentLocation, "unknown content class '\(contentClass)'\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")", notes: plan.origin)
+            }
+            for interface in plan.interfaces where registry.signature(named: interface.type.signature) == nil {
+                log.error(interface.location, "unknown signature '\(interface.type.signature)' of interface '\(interface.type.name)'", notes: plan.origin)
+            }
+        }
+        checkBindings(of: plan, root: root, isTop: isTop, log: &log)
+        for child in plan.children {
+            switch child {
+            case .plan(let childPlan):
+                check(childPlan, root: root, isTop: false, log: &log)
+            case .shared(_, let path, let location):
+                if Self.find(path, in: root) == nil {
+                    log.error(location, "no component at '\(path)' to share (paths start at the top component: ./name/name)", notes: plan.origin)
+                }
+            }
+        }
+    }
+
+    /// The plan at `./a/b` below `root`.
+    static func find(_ path: String, in root: ComponentPlan) -> ComponentPlan? {
+        var current = root
+        for name in path.split(separator: "/") where name != "." && !name.isEmpty {
+            guard let next = current.children.lazy.compactMap({ child -> ComponentPlan? in
+                if case .plan(let plan) = child, plan.name == name { return plan }
+                return nil
+            }).first else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    private enum End {
+        case this(ComponentPlan.PlannedInterface)
+        case child(String, ComponentPlan.PlannedInterface)
+    }
+
+    private func checkBindings(of plan: ComponentPlan, root: ComponentPlan, isTop: Bool, log: inout DiagnosticLog) {
+        var childInterfaces: [String: [ComponentPlan.PlannedInterface]] = [:]
+        for child in plan.children {
+            switch child {
+            case .plan(let childPlan): childInterfaces[childPlan.name] = childPlan.interfaces.filter { !$0.isControl }
+            case .shared(let name, let path, _): childInterfaces[name] = Self.find(path, in: root)?.interfaces.filter { !$0.isControl }
+            }
+        }
+        let own = plan.interfaces.filter { !$0.isControl }
+        var boundClients: [String: Int] = [:]
+
+        func resolve(_ text: String, at location: SourceLocation, side: String) -> End? {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                log.error(location, "binding \(side) '\(text)' must be 'component.interface' or 'this.interface'", notes: plan.origin)
+                return nil
+            }
+            let (componentName, interfaceName) = (parts[0], parts[1])
+            if componentName == "this" {
+                guard let interface = Self.interface(interfaceName, in: own) else {
+                    log.error(location, "'\(plan.name)' has no interface '\(interfaceName)' (bad this.\(interfaceName): this names the enclosing definition; it has: \(own.map(\.type.name).joined(separator: ", ")))", notes: plan.origin)
+                    return nil
+                }
+                return .this(interface)
+            }
+            guard let interfaces = childInterfaces[componentName] else {
+                let names = plan.children.map(\.name)
+                log.error(location, "no sub-component named '\(componentName)' in '\(plan.name)'\(names.isEmpty ? "" : " (it has: \(names.joined(separator: ", ")))")", notes: plan.origin)
+                return nil
+            }
+            guard let interface = Self.interface(interfaceName, in: interfaces) else {
+                log.error(location, "component '\(componentName)' has no interface '\(interfaceName)' (it has: \(interfaces.map(\.type.name).joined(separator: ", ")))", notes: plan.origin)
+                return nil
+            }
+            return .child(componentName, interface)
+        }
+
+        for binding in plan.bindings {
+            let client = resolve(binding.client, at: binding.clientLocation, side: "client")
+            let server = resolve(binding.server, at: binding.serverLocation, side: "server")
+            guard let client, let server else { continue }
+            let clientType: InterfaceType
+            let serverType: InterfaceType
+            switch client {
+            case .this(let interface):
+                guard interface.type.role == .server else {
+                    log.error(binding.clientLocation, "bad this usage: '\(binding.client)' is a client interface of '\(plan.name)'; as a binding's client, this.<name> must be one of its server interfaces (an export)", notes: plan.origin)
+                    continue
+                }
+                clientType = interface.type
+            case .child(_, let interface):
+                guard interface.type.role == .client else {
+                    log.error(binding.clientLocation, "'\(binding.client)' is a server interface: a binding starts at a client interface", notes: plan.origin)
+                    continue
+                }
+                clientType = interface.type
+            }
+            switch server {
+            case .this(let interface):
+                guard interface.type.role == .client else {
+                    log.error(binding.serverLocation, "bad this usage: '\(binding.server)' is a server interface of '\(plan.name)'; as a binding's server, this.<name> must be one of its client interfaces (an import)", notes: plan.origin)
+                    continue
+                }
+                serverType = interface.type
+            case .child(_, let interface):
+                guard interface.type.role == .server else {
+                    log.error(binding.serverLocation, "client-to-client binding: '\(binding.server)' is a client interface; bind '\(binding.client)' to a server interface", notes: plan.origin)
+                    continue
+                }
+                serverType = interface.type
+            }
+            if clientType.cardinality != .multicast {
+                boundClients[binding.client, default: 0] += 1
+                if boundClients[binding.client]! > 1 {
+                    log.error(binding.location, "'\(binding.client)' is bound twice; only a multicast interface takes several servers", notes: plan.origin)
+                }
+            }
+            let compatible = registry.map { $0.isSubsignature(serverType.signature, of: clientType.signature) }
+                ?? (serverType.signature == clientType.signature)
+            let bothKnown = registry.map { $0.signature(named: serverType.signature) != nil && $0.signature(named: clientType.signature) != nil } ?? true
+            if !compatible && bothKnown {
+                log.error(binding.location, "type mismatch: '\(binding.client)' is a \(clientType.signature), '\(binding.server)' a \(serverType.signature), which is not a \(clientType.signature)", notes: plan.origin)
+            }
+            if !clientType.isOptional && serverType.isOptional {
+                log.error(binding.location, "mandatory '\(binding.client)' is bound to optional '\(binding.server)'", notes: plan.origin)
+            }
+        }
+
+        let bound = Set(plan.bindings.map(\.client))
+        for child in plan.children {
+            guard case .plan(let childPlan) = child else { continue }
+            for interface in childPlan.interfaces where !interface.isControl && interface.type.role == .client && !interface.type.isOptional {
+                let name = "\(childPlan.name).\(interface.type.name)"
+                let isBound = interface.type.isCollection ? bound.contains { $0.hasPrefix(name) } : bound.contains(name)
+                if !isBound {
+                    log.warning(interface.location, "mandatory client interface '\(name)' is not bound: '\(plan.name)' cannot start", notes: childPlan.origin)
+                }
+            }
+        }
+        if !plan.children.isEmpty || plan.isComposite {
+            for interface in own where interface.type.role == .server && !interface.type.isOptional && !bound.contains("this.\(interface.type.name)") {
+                log.warning(interface.location, "mandatory server interface '\(interface.type.name)' of composite '\(plan.name)' is not exported from a sub-component: '\(plan.name)' cannot start", notes: plan.origin)
+            }
+        }
+    }
+
+    private static func interface(_ name: String, in interfaces: [ComponentPlan.PlannedInterface]) -> ComponentPlan.PlannedInterface? {
+        interfaces.first { $0.type.name == name }
+            ?? interfaces.first { $0.type.isCollection && name.hasPrefix($0.type.name) }
+    }
+}

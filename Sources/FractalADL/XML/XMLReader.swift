@@ -1,0 +1,194 @@
+import CLibXML2
+import Foundation
+import Synchronization
+
+/// Reads an architecture file with libxml2: well-formedness, declared encodings, and
+/// validation against the DTD we ship. Nothing is ever fetched: no network, no external entity.
+enum XMLReader {
+    struct Result {
+        var root: XMLNode?
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Parses `bytes` (the content of `file`) and validates the document against ``ADLDTD``.
+    static func read(_ bytes: [UInt8], file: String) -> Result {
+        LibXML2.setUp()
+        let collector = ErrorCollector(file: file)
+        let context = Unmanaged.passRetained(collector)
+        defer { context.release() }
+        return LibXML2.lock.withLock { _ in
+            xmlSetStructuredErrorFunc(context.toOpaque(), collectError)
+            defer { xmlSetStructuredErrorFunc(nil, nil) }
+
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue)
+            guard let document = bytes.withUnsafeBufferPointer({ buffer in
+                buffer.baseAddress.flatMap { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        xmlReadMemory($0, Int32(buffer.count), file, nil, options)
+                    }
+                }
+            }) else {
+                if collector.diagnostics.isEmpty {
+                    collector.diagnostics.append(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), "the file is empty or not XML"))
+                }
+                return Result(root: nil, diagnostics: collector.diagnostics)
+            }
+            defer { xmlFreeDoc(document) }
+
+            let text = decode(bytes, declaredEncoding: document.pointee.encoding.map { String(cString: $0) })
+            var tags = TagScanner.tags(in: text)[...]
+            var locations: [UnsafeMutableRawPointer: SourceLocation] = [:]
+            guard let rootElement = xmlDocGetRootElement(document) else {
+                return Result(root: nil, diagnostics: collector.diagnostics)
+            }
+            let root = node(rootElement, file: file, tags: &tags, locations: &locations)
+
+            collector.nodeLocations = locations
+            if let dtd = ADLDTD.parsed(), let validation = xmlNewValidCtxt() {
+                xmlValidateDtd(validation, document, dtd)
+                xmlFreeValidCtxt(validation)
+            }
+            // An unknown element also breaks its parent's content model: say it once.
+            var diagnostics = collector.diagnostics
+            if diagnostics.contains(where: { $0.message.hasPrefix("unknown element") }) {
+                diagnostics.removeAll { $0.message.contains("content does not follow the DTD") }
+            }
+            return Result(root: root, diagnostics: diagnostics)
+        }
+    }
+
+    /// Builds the tree, taking each element's position from the scanned tags.
+    private static func node(
+        _ element: xmlNodePtr, file: String,
+        tags: inout ArraySlice<TagScanner.Tag>, locations: inout [UnsafeMutableRawPointer: SourceLocation]
+    ) -> XMLNode {
+        let name = String(cString: element.pointee.name)
+        let line = Int(xmlGetLineNo(element))
+        var tag: TagScanner.Tag?
+        if let next = tags.first, next.name == name || next.name.hasSuffix(":" + name) {
+            tag = next
+            tags.removeFirst()
+        }
+        let location = SourceLocation(file: file, line: tag?.line ?? max(line, 1), column: tag?.column ?? 1)
+        locations[UnsafeMutableRawPointer(element)] = location
+
+        var attributes: [XMLNode.Attribute] = []
+        var property = element.pointee.properties
+        while let current = property {
+            let attributeName = String(cString: current.pointee.name)
+            let value: String
+            value = attributeValue(current)
+            let place = tag?.attributes[attributeName].map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+            attributes.append(.init(name: attributeName, value: value, location: place))
+            locations[UnsafeMutableRawPointer(current)] = place
+            property = current.pointee.next
+        }
+
+        var children: [XMLNode] = []
+        var child = element.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                children.append(node(current, file: file, tags: &tags, locations: &locations))
+            }
+            child = current.pointee.next
+        }
+        return XMLNode(name: name, attributes: attributes, children: children, location: location)
+    }
+
+    /// The text of an attribute: its children are text (and entity reference) nodes.
+    private static func attributeValue(_ attribute: xmlAttrPtr) -> String {
+        var value = ""
+        var child = attribute.pointee.children
+        while let current = child {
+            if let content = current.pointee.content { value += String(cString: content) }
+            child = current.pointee.next
+        }
+        return value
+    }
+
+    /// The document's text, decoded as libxml2 did, to count columns in characters.
+    static func decode(_ bytes: [UInt8], declaredEncoding: String?) -> String {
+        switch declaredEncoding?.uppercased() {
+        case "ISO-8859-1", "LATIN1", "LATIN-1", "ISO_8859-1", "ISO8859-1":
+            var text = ""
+            text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+            return text
+        case "UTF-16", "UTF-16LE", "UTF-16BE":
+            return String(data: Data(bytes), encoding: .utf16) ?? String(decoding: bytes, as: UTF8.self)
+        case "US-ASCII", "ASCII":
+            return String(decoding: bytes, as: UTF8.self)
+        case "WINDOWS-1252", "CP1252":
+            return String(data: Data(bytes), encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+        default:
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+/// Receives libxml2's structured errors during one read.
+final class ErrorCollector: @unchecked Sendable {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+    var nodeLocations: [UnsafeMutableRawPointer: SourceLocation] = [:]
+
+    init(file: String) { self.file = file }
+
+    /// libxml2's validation messages, said the way the rest of the loader says things.
+    static func validationMessage(_ message: String) -> String {
+        func capture(_ pattern: String) -> [String]? {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                  let match = regex.firstMatch(in: message, range: NSRange(message.startIndex..., in: message)) else { return nil }
+            return (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: message).map { String(message[$0]) } }
+        }
+        if let parts = capture("^No declaration for element (\\S+)"), parts.count == 1 {
+            return "unknown element <\(parts[0])> (see `fractal dtd` for the elements an architecture file may hold)"
+        }
+        if let parts = capture("^No declaration for attribute (\\S+) of element (\\S+)"), parts.count == 2 {
+            return "unknown attribute '\(parts[0])' on <\(parts[1])>"
+        }
+        if let parts = capture("^Element (\\S+) does not carry attribute (\\S+)"), parts.count == 2 {
+            return "<\(parts[0])> needs attribute '\(parts[1])'"
+        }
+        if let parts = capture("^Value \"([^\"]*)\" for attribute (\\S+) of (\\S+) is not among the enumerated set"), parts.count == 3 {
+            return "'\(parts[0])' is not a valid \(parts[1]) for <\(parts[2])>"
+        }
+        if let parts = capture("^Element (\\S+) was declared EMPTY this one has content"), parts.count == 1 {
+            return "<\(parts[0])> takes no content"
+        }
+        return "does not follow the ADL DTD: \(message)"
+    }
+
+    func record(_ error: xmlError) {
+        var message = error.message.map { String(cString: $0) } ?? "XML error"
+        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let location: SourceLocation
+        if let node = error.node, let known = nodeLocations[node] {
+            location = known
+        } else {
+            location = SourceLocation(file: file, line: max(Int(error.line), 1), column: max(Int(error.int2), 1))
+        }
+        let severity: Diagnostic.Severity = error.level == XML_ERR_WARNING ? .warning : .error
+        let fromValidation = error.domain == Int32(XML_FROM_VALID.rawValue)
+        diagnostics.append(Diagnostic(severity, at: location, fromValidation ? Self.validationMessage(message) : message))
+    }
+}
+
+private func collectError(_ context: UnsafeMutableRawPointer?, _ error: UnsafeMutablePointer<xmlError>?) {
+    guard let context, let error else { return }
+    Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+}
+
+/// Process-wide libxml2 settings, made once.
+enum LibXML2 {
+    /// libxml2's error hook is global: reads take turns.
+    static let lock = Mutex(())
+
+    private static let once: Void = {
+        xmlInitParser()
+        // Never resolve an external entity or DTD: every document is validated against the
+        // DTD compiled into this module, whatever its DOCTYPE says.
+        xmlSetExternalEntityLoader { _, _, _ in nil }
+    }()
+
+    static func setUp() { _ = once }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Fractal
+import FractalADL
+import Foundation
+
+/// The `fractal` command: check, run, graph and export architecture descriptions.
+///
+/// Swift cannot load content classes by name at run time, so a program with its own
+/// components builds its own `fractal` in a few lines: register them, then hand over.
+///
+/// ```swift
+/// import FractalLauncher
+/// MyComponents.register()          // registry.registerContent("my.Impl") { Impl() } …
+/// await FractalCommand.launch()
+/// ```
+public struct FractalCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "fractal",
+        abstract: "Check, run and draw Fractal architecture descriptions.",
+        subcommands: [Check.self, Run.self, Graph.self, Export.self, PrintDTD.self])
+
+    public init() {}
+
+    /// Parses the process's arguments and runs the chosen command; exits on error.
+    public static func launch(_ arguments: [String]? = nil) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command that loads an architecture takes.
+struct LoadOptions: ParsableArguments {
+    @Option(name: .customLong("adl-path"), help: "A folder to search for definitions (repeatable; ADL by default).")
+    var adlPath: [String] = []
+
+    @Option(name: .customLong("arg"), help: "A launch-context value, name=value (repeatable).")
+    var arguments: [String] = []
+
+    var searchPath: [String] { adlPath.isEmpty ? ["ADL"] : adlPath + ["ADL"].filter { !adlPath.contains($0) } }
+
+    func context() throws -> [String: String] {
+        var context: [String: String] = [:]
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw ValidationError("--arg takes name=value, got '\(argument)'")
+            }
+            context[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+        }
+        return context
+    }
+
+    /// Loads `definition`, or prints the problems and exits 1.
+    func load(_ definition: String) throws -> Component {
+        do {
+            return try ADL.load(definition, searchPath: searchPath, context: context())
+        } catch let error as ADLError {
+            printDiagnostics(error.diagnostics)
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printDiagnostics(_ diagnostics: [Diagnostic]) {
+    for diagnostic in diagnostics {
+        FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check architecture descriptions; exit 1 with located errors if one is invalid.")
+
+    @Argument(help: "Definition names (helloworld.HelloWorld) or .fractal files.")
+    var targets: [String]
+
+    @Flag(help: "Check syntax, references, extends, arguments and bindings without looking up content classes and signatures.")
+    var structureOnly = false
+
+    @OptionGroup var load: LoadOptions
+
+    func run() throws {
+        var failed = false
+        for target in targets {
+            let report = ADL.check(target, searchPath: load.searchPath, context: try load.context(), structureOnly: structureOnly)
+            printDiagnostics(report.diagnostics)
+            if !report.errors.isEmpty || report.plan == nil { failed = true }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Instantiate and start a definition; call its Runnable interface if it has one, else run until SIGINT or SIGTERM.")
+
+    @Argument(help: "The definition to run.")
+    var definition: String
+
+    @OptionGroup var load: LoadOptions
+
+    func run() async throws {
+        let component = try load.load(definition)
+        do {
+            try await component.lifeCycleController.start()
+        } catch let error as FractalError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if let runnable = component.interfaces.first(where: {
+            $0.type.role == .server && component.registry.isSubsignature($0.type.signature, of: RunnableProxy.signatureName)
+        }) {
+            do {
+                try await runnable.callable(as: (any Runnable).self).run()
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                try await component.lifeCycleController.stop()
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardError.write(Data("\(component.name) started; stop with Ctrl-C\n".utf8))
+            await Signals.waitForTermination()
+        }
+        try await component.lifeCycleController.stop()
+    }
+}
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the instantiated architecture as Graphviz DOT.")
+
+    @Argument var definition: String
+    @OptionGroup var load: LoadOptions
+
+    func run() throws {
+        print(DOTExporter.dot(of: try load.load(definition)), terminator: "")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the instantiated architecture as ADL XML.")
+
+    @Argument var definition: String
+    @OptionGroup var load: LoadOptions
+
+    func run() throws {
+        print(ADLExporter.xml(of: try load.load(definition)), terminator: "")
+    }
+}
+
+struct PrintDTD: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dtd", abstract: "Print the DTD architecture files are validated against.")
+
+    func run() { print(ADLDTD.text) }
+}
