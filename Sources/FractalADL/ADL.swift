@@ -36,6 +36,14 @@ public enum ADL {
     public static func load(
         _ target: String, searchPath: [String] = ["ADL"], context: [String: String] = [:], registry: Registry = .shared
     ) throws -> Component {
+        try instantiate(target, searchPath: searchPath, context: context, registry: registry).component
+    }
+
+    /// Like ``load(_:searchPath:context:registry:)``, and returns the plan too, to locate
+    /// later runtime errors with ``locate(_:in:)``.
+    public static func instantiate(
+        _ target: String, searchPath: [String] = ["ADL"], context: [String: String] = [:], registry: Registry = .shared
+    ) throws -> (component: Component, plan: ComponentPlan) {
         let loader = ADLLoader(searchPath: searchPath, context: context)
         let (plan, diagnostics) = loader.resolve(target)
         var all = diagnostics
@@ -44,7 +52,28 @@ public enum ADL {
         let (component, built) = ADLBuilder(registry: registry).build(plan)
         all += built
         guard let component, !built.contains(where: { $0.severity == .error }) else { throw ADLError(sorted(all)) }
-        return component
+        return (component, plan)
+    }
+
+    /// The element of `plan` a runtime error is about: the interface it names in the component
+    /// whose path it gives, else that component.
+    public static func locate(_ error: FractalError, in plan: ComponentPlan) -> SourceLocation? {
+        guard let path = error.component else { return plan.location }
+        var names = path.split(separator: "/").map(String.init)
+        guard names.first == plan.name else { return plan.location }
+        names.removeFirst()
+        var current = plan
+        for name in names {
+            guard let next = current.children.lazy.compactMap({ child -> ComponentPlan? in
+                if case .plan(let childPlan) = child, childPlan.name == name { return childPlan }
+                return nil
+            }).first else { break }
+            current = next
+        }
+        if let interface = error.interface, let declared = current.interfaces.first(where: { $0.type.name == interface }) {
+            return declared.location
+        }
+        return current.location
     }
 
     private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

@@ -59,8 +59,12 @@ struct LoadOptions: ParsableArguments {
 
     /// Loads `definition`, or prints the problems and exits 1.
     func load(_ definition: String) throws -> Component {
+        try instantiate(definition).component
+    }
+
+    func instantiate(_ definition: String) throws -> (component: Component, plan: ComponentPlan) {
         do {
-            return try ADL.load(definition, searchPath: searchPath, context: context())
+            return try ADL.instantiate(definition, searchPath: searchPath, context: context())
         } catch let error as ADLError {
             printDiagnostics(error.diagnostics)
             throw ExitCode(1)
@@ -107,11 +111,12 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
-        let component = try load.load(definition)
+        let (component, plan) = try load.instantiate(definition)
         do {
             try await component.lifeCycleController.start()
         } catch let error as FractalError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            // Say where in the architecture files the unbound interface is declared.
+            printDiagnostics([Diagnostic(.error, at: ADL.locate(error, in: plan), error.description)])
             throw ExitCode(1)
         }
         if let runnable = component.interfaces.first(where: {
