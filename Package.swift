@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Fractal", targets: ["Fractal"]),
         .library(name: "FractalADL", targets: ["FractalADL"]),
+        .library(name: "FractalRemote", targets: ["FractalRemote"]),
+        .library(name: "FractalNIO", targets: ["FractalNIO"]),
         .library(name: "FractalLauncher", targets: ["FractalLauncher"]),
         .executable(name: "fractal", targets: ["fractal"]),
         .executable(name: "HelloWorld", targets: ["HelloWorld"]),
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Core model: components, interfaces, controllers, membrane.
@@ -52,6 +55,22 @@ let package = Package(
         .target(
             name: "FractalADL",
             dependencies: ["Fractal", "CLibXML2"],
+            swiftSettings: strict
+        ),
+        // Distribution: transports, the wire protocol, peers, nodes.
+        .target(
+            name: "FractalRemote",
+            dependencies: ["Fractal", "FractalADL"],
+            swiftSettings: strict
+        ),
+        // TCP (and TLS) transports on SwiftNIO.
+        .target(
+            name: "FractalNIO",
+            dependencies: [
+                "FractalRemote",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // Command-line tools over architecture files: `fractal check | run | graph | export`.
@@ -86,6 +105,12 @@ let package = Package(
         .testTarget(
             name: "FractalADLTests",
             dependencies: ["FractalADL", "HelloWorldComponents"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FractalRemoteTests",
+            dependencies: ["FractalRemote", "FractalNIO", "FractalADL"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -55,6 +55,16 @@ public enum ADL {
         return (component, plan)
     }
 
+    /// Instantiates a plan made elsewhere (on another node, say): components created,
+    /// attributes set, bound, stopped.
+    ///
+    /// - Throws: ``ADLError`` with every problem, located in the plan's files.
+    public static func build(_ plan: ComponentPlan, registry: Registry = .shared) throws -> Component {
+        let (component, diagnostics) = ADLBuilder(registry: registry).build(plan)
+        guard let component, !diagnostics.contains(where: { $0.severity == .error }) else { throw ADLError(diagnostics) }
+        return component
+    }
+
     /// The element of `plan` a runtime error is about: the interface it names in the component
     /// whose path it gives, else that component.
     public static func locate(_ error: FractalError, in plan: ComponentPlan) -> SourceLocation? {

@@ -37,6 +37,8 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         /// The owners of the servers bound above, once per binding: a client keeps the servers
         /// it is bound to alive.
         var boundServers: [Component] = []
+        /// Client interface name → server interfaces on other nodes, in bind order.
+        var remoteBindings: [String: [RemoteReference]] = [:]
         /// Gathercast server interface name → the clients bound to it, in bind order.
         var gathercastClients: [String: [String]] = [:]
     }
@@ -167,6 +169,10 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
 
     func boundTargets(of name: String) -> [any CallTarget] {
         state.withLock { $0.bindings[name] ?? [] }
+    }
+
+    func remoteTargets(of name: String) -> [RemoteReference] {
+        state.withLock { $0.remoteBindings[name] ?? [] }
     }
 
     func gathercastClients(of name: String) -> [String] {

@@ -83,6 +83,43 @@ public struct BindingController: Sendable {
         }
     }
 
+    /// Binds client interface `name` to a server interface on another node (on a composite:
+    /// the inside of a server interface, exported from a component on another node).
+    ///
+    /// Calls then travel through `remote.channel`; the component's code does not change.
+    /// Locality rules do not apply across nodes; the signature, lifecycle and "already bound"
+    /// rules do.
+    public func bind(_ name: String, to remote: RemoteReference) throws {
+        try Reconfiguration.perform {
+            let client = try clientSide(name)
+            let bound = !component.boundTargets(of: name).isEmpty || !component.remoteTargets(of: name).isEmpty
+            if client.type.cardinality == .multicast {
+                if component.remoteTargets(of: name).contains(remote) {
+                    throw FractalError(.alreadyBound, component: component.path, interface: name,
+                                       "multicast interface '\(name)' is already bound to \(remote)")
+                }
+            } else if bound {
+                throw FractalError(.alreadyBound, component: component.path, interface: name,
+                                   "'\(name)' is already bound; unbind it first")
+            }
+            guard component.registry.isSubsignature(remote.signature, of: client.type.signature) else {
+                throw FractalError(.signatureMismatch, component: component.path, interface: name,
+                                   "cannot bind '\(name)' (\(client.type.signature)) to \(remote) (\(remote.signature))")
+            }
+            try component.requireStopped("bind '\(name)'", interface: name)
+            let clientSignature = component.registry.signature(named: client.type.signature)!
+            let proxy = try clientSignature.makeProxy(to: remote.target, origin: CallOrigin(isRemote: false, client: client.interface))
+            component.state.withLock { $0.remoteBindings[name, default: []].append(remote) }
+            component.ports[client.type.name]?.connect(member: name, target: BoundServer(id: ObjectIdentifier(RemoteIdentity.of(remote)), name: remote.description), proxy: proxy)
+        }
+    }
+
+    /// The servers on other nodes `name` is bound to.
+    public func lookupRemote(_ name: String) throws -> [RemoteReference] {
+        _ = try clientSide(name)
+        return component.remoteTargets(of: name)
+    }
+
     /// Unbinds client interface `name` (from every server, for a multicast).
     ///
     /// - Throws: ``FractalError/Kind/notBound``, ``FractalError/Kind/illegalLifeCycleState``.
@@ -94,6 +131,17 @@ public struct BindingController: Sendable {
     public func unbind(_ name: String, from server: (any Interface)?) throws {
         try Reconfiguration.perform {
             let client = try clientSide(name)
+            let remote = component.remoteTargets(of: name)
+            if server == nil, !remote.isEmpty {
+                try component.requireStopped("unbind '\(name)'", interface: name)
+                component.state.withLock { $0.remoteBindings[name] = nil }
+                if let port = component.ports[client.type.name] {
+                    for reference in remote {
+                        port.disconnect(member: name, target: ObjectIdentifier(RemoteIdentity.of(reference)))
+                    }
+                }
+                if component.boundTargets(of: name).isEmpty { return }
+            }
             let bound = component.boundTargets(of: name)
             let removed = bound.filter { server == nil || $0 === server }
             guard !removed.isEmpty else {
@@ -172,3 +220,21 @@ public struct BindingController: Sendable {
 extension Component {
     public var bindingController: BindingController { BindingController(component: self) }
 }
+
+/// One identity object per remote reference, so that ports can tell remote servers apart.
+enum RemoteIdentity {
+    private static let table = Mutex<[RemoteReference: Token]>([:])
+
+    final class Token: Sendable {}
+
+    static func of(_ reference: RemoteReference) -> Token {
+        table.withLock { table in
+            if let token = table[reference] { return token }
+            let token = Token()
+            table[reference] = token
+            return token
+        }
+    }
+}
+
+import Synchronization

@@ -65,19 +65,21 @@ extension Component {
 
     /// Throws for the first mandatory interface that start would leave unconnected.
     func checkMandatoryBindings() throws {
-        let bindings = state.withLock { $0.bindings }
+        let bound: Set<String> = state.withLock { state in
+            Set(state.bindings.filter { !$0.value.isEmpty }.keys).union(state.remoteBindings.filter { !$0.value.isEmpty }.keys)
+        }
         for interfaceType in type.interfaceTypes where !interfaceType.isOptional {
             switch interfaceType.role {
             case .client:
-                let bound = interfaceType.isCollection
-                    ? bindings.contains { $0.key.hasPrefix(interfaceType.name) && !$0.value.isEmpty }
-                    : !(bindings[interfaceType.name] ?? []).isEmpty
-                if !bound {
+                let isBound = interfaceType.isCollection
+                    ? bound.contains { $0.hasPrefix(interfaceType.name) }
+                    : bound.contains(interfaceType.name)
+                if !isBound {
                     throw FractalError(.mandatoryInterfaceUnbound, component: path, interface: interfaceType.name,
                                        "cannot start: mandatory client interface '\(interfaceType.name)' is not bound")
                 }
             case .server where isComposite:
-                if (bindings[interfaceType.name] ?? []).isEmpty {
+                if !bound.contains(interfaceType.name) {
                     throw FractalError(.mandatoryInterfaceUnbound, component: path, interface: interfaceType.name,
                                        "cannot start: mandatory server interface '\(interfaceType.name)' of the composite is not exported from a sub-component")
                 }

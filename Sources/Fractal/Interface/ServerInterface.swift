@@ -188,6 +188,9 @@ final class Forwarder<S: Sendable>: Sendable {
 
     func endpoint() throws -> Endpoint<S> {
         guard let target = owner.boundTargets(of: binding).first else {
+            if let remote = owner.remoteTargets(of: binding).first {
+                return try remote.target.endpoint(S.self, origin: origin)
+            }
             throw FractalError(.notBound, component: owner.path, interface: binding,
                                "the call cannot go on: '\(binding)' is not bound inside the composite")
         }

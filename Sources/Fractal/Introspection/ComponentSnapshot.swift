@@ -32,7 +32,7 @@ public struct ComponentSnapshot: Sendable, Hashable, Codable {
 extension Component {
     /// The architecture below this component, as values.
     public func snapshot() -> ComponentSnapshot {
-        let bindings = state.withLock { $0.bindings }
+        let (bindings, remoteBindings) = state.withLock { ($0.bindings, $0.remoteBindings) }
         var interfaces: [ComponentSnapshot.InterfaceSnapshot] = []
         for interfaceType in type.interfaceTypes {
             let names = interfaceType.isCollection
@@ -42,7 +42,9 @@ extension Component {
                 let bindsHere = interfaceType.role == .client || isComposite
                 interfaces.append(.init(
                     type: interfaceType, name: name,
-                    boundTo: bindsHere ? (bindings[name] ?? []).map { "\($0.owner.path)#\($0.name)" } : []))
+                    boundTo: bindsHere
+                        ? (bindings[name] ?? []).map { "\($0.owner.path)#\($0.name)" } + (remoteBindings[name] ?? []).map(\.description)
+                        : []))
             }
         }
         return ComponentSnapshot(

@@ -44,3 +44,25 @@ struct RemoteTarget: EndpointSource {
         RemoteEndpoint(target: name, signature: self.signature, channel: channel)
     }
 }
+
+/// A server interface on another node, as a binding target: the channel that reaches its node,
+/// the name it is exported under there, and its signature.
+public struct RemoteReference: Sendable, Hashable, CustomStringConvertible {
+    public let channel: any CallChannel
+    public let export: String
+    public let signature: String
+    /// How people see it: `node:/Path/component#interface`.
+    public let description: String
+
+    public init(channel: any CallChannel, export: String, signature: String, description: String) {
+        self.channel = channel
+        self.export = export
+        self.signature = signature
+        self.description = description
+    }
+
+    var target: RemoteTarget { RemoteTarget(name: export, signature: signature, channel: channel) }
+
+    public static func == (lhs: RemoteReference, rhs: RemoteReference) -> Bool { lhs.description == rhs.description }
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+}

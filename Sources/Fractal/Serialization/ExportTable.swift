@@ -21,6 +21,18 @@ public final class ExportTable: Sendable {
         exported.withLock { $0[name] = (target, interface.owner) }
     }
 
+    /// The encoded reply of a call that failed with `error` before reaching any interface.
+    public static func failureReply(_ error: any Error) -> [UInt8] {
+        CallReply.failure(error, component: nil, interface: nil).encoded()
+    }
+
+    /// The target an encoded request names, without decoding the rest.
+    public static func target(of request: [UInt8]) -> String? {
+        var reader = WireReader(request)
+        guard (try? reader.readByte()) == CallRequest.version else { return nil }
+        return try? reader.readString()
+    }
+
     public func unexport(_ name: String) {
         _ = exported.withLock { $0.removeValue(forKey: name) }
     }
@@ -28,9 +40,15 @@ public final class ExportTable: Sendable {
     /// Performs one encoded call and returns the encoded reply. Never throws: failures travel
     /// back in the reply.
     public func handle(_ request: [UInt8]) async -> [UInt8] {
+        await handle(request, strippingPrefix: nil)
+    }
+
+    /// Like ``handle(_:)``, for a target that may start with `prefix` (a node's own address).
+    public func handle(_ request: [UInt8], strippingPrefix prefix: String?) async -> [UInt8] {
         var place: (component: String, interface: String)?
         do {
-            let call = try CallRequest(decoding: request)
+            var call = try CallRequest(decoding: request)
+            if let prefix, call.target.hasPrefix(prefix) { call.target.removeFirst(prefix.count) }
             guard let target = exported.withLock({ $0[call.target]?.target }) else {
                 throw FractalError(.noSuchInterface, interface: call.target, "nothing is exported as '\(call.target)'")
             }

@@ -2,8 +2,8 @@
 ///
 /// `description` reads `file:line:column: error: message`, followed by one `note:` line per
 /// definition the problem was inherited through (`extends`) or instantiated from.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable {
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
     }
@@ -14,7 +14,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Where the problem came from, innermost first: `(location, "in definition X, extended by Y")`.
     public var notes: [Note]
 
-    public struct Note: Sendable, Hashable {
+    public struct Note: Sendable, Hashable, Codable {
         public var location: SourceLocation?
         public var message: String
     }

@@ -2,21 +2,27 @@ import Fractal
 
 /// A component as an architecture describes it, after `extends`, arguments and references are
 /// resolved: what the builder instantiates and what `fractal check` examines.
-public struct ComponentPlan: Sendable, Hashable {
-    public struct PlannedInterface: Sendable, Hashable {
+public struct ComponentPlan: Sendable, Hashable, Codable {
+    public struct PlannedInterface: Sendable, Hashable, Codable {
         public var type: InterfaceType
         public var location: SourceLocation
         /// True for an interface described inside `<controller>` (the membrane).
         public var isControl: Bool
+
+        public init(type: InterfaceType, location: SourceLocation, isControl: Bool = false) {
+            self.type = type
+            self.location = location
+            self.isControl = isControl
+        }
     }
 
-    public struct PlannedAttribute: Sendable, Hashable {
+    public struct PlannedAttribute: Sendable, Hashable, Codable {
         public var name: String
         public var value: String
         public var location: SourceLocation
     }
 
-    public struct PlannedBinding: Sendable, Hashable {
+    public struct PlannedBinding: Sendable, Hashable, Codable {
         /// `component.interface` or `this.interface`.
         public var client: String
         public var server: String
@@ -25,7 +31,7 @@ public struct ComponentPlan: Sendable, Hashable {
         public var serverLocation: SourceLocation
     }
 
-    public indirect enum Child: Sendable, Hashable {
+    public indirect enum Child: Sendable, Hashable, Codable {
         case plan(ComponentPlan)
         /// `definition="./a/b"`: the component at that path (from the top) again.
         case shared(name: String, path: String, location: SourceLocation)
@@ -56,6 +62,33 @@ public struct ComponentPlan: Sendable, Hashable {
     public var virtualNodeLocation: SourceLocation?
     /// Where this component came from through `extends` and references, outermost last.
     public var origin: [Diagnostic.Note]
+
+    public init(
+        name: String, definition: String? = nil, location: SourceLocation, interfaces: [PlannedInterface] = [],
+        contentClass: String? = nil, contentLocation: SourceLocation? = nil,
+        controller: String? = nil, controllerLocation: SourceLocation? = nil,
+        attributesSignature: String? = nil, attributes: [PlannedAttribute] = [],
+        children: [Child] = [], bindings: [PlannedBinding] = [],
+        virtualNode: String? = nil, virtualNodeCardinality: String? = nil, virtualNodeLocation: SourceLocation? = nil,
+        origin: [Diagnostic.Note] = []
+    ) {
+        self.name = name
+        self.definition = definition
+        self.location = location
+        self.interfaces = interfaces
+        self.contentClass = contentClass
+        self.contentLocation = contentLocation
+        self.controller = controller
+        self.controllerLocation = controllerLocation
+        self.attributesSignature = attributesSignature
+        self.attributes = attributes
+        self.children = children
+        self.bindings = bindings
+        self.virtualNode = virtualNode
+        self.virtualNodeCardinality = virtualNodeCardinality
+        self.virtualNodeLocation = virtualNodeLocation
+        self.origin = origin
+    }
 
     /// A composite has sub-components or says so in its controller; a primitive has content.
     public var isComposite: Bool {

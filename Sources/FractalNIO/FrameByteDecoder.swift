@@ -1,0 +1,63 @@
+import FractalRemote
+import NIOCore
+
+/// Cuts the TCP byte stream into frames on the event loop; a malformed or oversized frame is
+/// an error, which closes the connection.
+struct FrameByteDecoder: ByteToMessageDecoder {
+    typealias InboundOut = Frame
+
+    let maximumSize: Int
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard Int(length) + 4 <= maximumSize else {
+            throw RemoteError(.frameTooLarge, "a frame of \(Int(length) + 4) bytes exceeds the limit of \(maximumSize)")
+        }
+        guard Int(length) >= 9 else {
+            throw RemoteError(.protocolViolation, "a frame of \(length) bytes is shorter than its header")
+        }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        let kindByte = buffer.readInteger(as: UInt8.self)!
+        guard let kind = Frame.Kind(rawValue: kindByte) else {
+            throw RemoteError(.protocolViolation, "unknown frame kind 0x\(String(kindByte, radix: 16))")
+        }
+        let stream = buffer.readInteger(as: UInt64.self)!
+        let payload = buffer.readBytes(length: Int(length) - 9)!
+        context.fireChannelRead(wrapInboundOut(Frame(kind, stream: stream, payload: payload)))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// Hands decoded frames to the connection's inbound stream; logs and closes on errors.
+final class FrameInboundHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = Frame
+
+    let continuation: AsyncStream<Frame>.Continuation
+    let remote: String
+
+    init(continuation: AsyncStream<Frame>.Continuation, remote: String) {
+        self.continuation = continuation
+        self.remote = remote
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        continuation.yield(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        continuation.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        NodeLog.warning("closing the connection with \(remote): \(error)")
+        continuation.finish()
+        context.close(promise: nil)
+    }
+}

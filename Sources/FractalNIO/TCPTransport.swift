@@ -1,0 +1,107 @@
+import FractalRemote
+import NIOCore
+import NIOPosix
+
+/// Nodes over TCP: `tcp://host:port`, on SwiftNIO.
+public final class TCPTransport: Transport {
+    public var scheme: String { "tcp" }
+
+    let group: any EventLoopGroup
+    let maximumFrameSize: Int
+
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maximumFrameSize: Int = Frame.defaultMaximumSize) {
+        self.group = group
+        self.maximumFrameSize = maximumFrameSize
+    }
+
+    public func listen(at address: NodeAddress, accept: @escaping @Sendable (any Connection) async -> Void) async throws -> any Listener {
+        let maximumFrameSize = maximumFrameSize
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize)
+                    Task { await accept(connection) }
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: address.host, port: address.port ?? 0).get()
+            var bound = address
+            bound.port = channel.localAddress?.port ?? address.port
+            return NIOListener(address: bound, channel: channel)
+        } catch {
+            throw RemoteError(.connectionFailed, "cannot listen at \(address): \(error)")
+        }
+    }
+
+    public func connect(to address: NodeAddress) async throws -> any Connection {
+        let maximumFrameSize = maximumFrameSize
+        let box = ConnectionBox()
+        let bootstrap = ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize)
+                }
+            }
+        do {
+            _ = try await bootstrap.connect(host: address.host, port: address.port ?? 0).get()
+        } catch {
+            throw RemoteError(.connectionFailed, "cannot connect to \(address): \(error)")
+        }
+        guard let connection = box.connection else { throw RemoteError(.connectionFailed, "cannot connect to \(address)") }
+        return connection
+    }
+}
+
+/// Carries the connection made on the event loop back to the caller of `connect`.
+private final class ConnectionBox: @unchecked Sendable {
+    var connection: NIOConnection?
+}
+
+struct NIOListener: Listener {
+    let address: NodeAddress
+    let channel: any Channel
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+/// A TCP connection: frames in through the pipeline's decoder, frames out as written bytes.
+final class NIOConnection: Connection {
+    let channel: any Channel
+    let remoteDescription: String
+    let inbound: AsyncStream<Frame>
+
+    private init(channel: any Channel, inbound: AsyncStream<Frame>) {
+        self.channel = channel
+        self.inbound = inbound
+        remoteDescription = channel.remoteAddress.map { "\($0)" } ?? "?"
+    }
+
+    /// Adds the frame handlers to `channel`'s pipeline. Must run on its event loop.
+    static func install(on channel: any Channel, maximumFrameSize: Int) throws -> NIOConnection {
+        let (stream, continuation) = AsyncStream.makeStream(of: Frame.self)
+        let connection = NIOConnection(channel: channel, inbound: stream)
+        try channel.pipeline.syncOperations.addHandlers([
+            ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
+            FrameInboundHandler(continuation: continuation, remote: connection.remoteDescription),
+        ])
+        return connection
+    }
+
+    func send(_ frame: Frame) async throws {
+        do {
+            try await channel.writeAndFlush(channel.allocator.buffer(bytes: frame.encoded())).get()
+        } catch {
+            throw RemoteError(.connectionClosed, "cannot send to \(remoteDescription): \(error)")
+        }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}

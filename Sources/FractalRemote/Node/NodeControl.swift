@@ -1,0 +1,32 @@
+import Fractal
+import FractalADL
+
+/// What a node offers to whoever coordinates it: a remote factory, lifecycle, binding,
+/// attributes and introspection of the components it hosts. Every node exports it as `$node`.
+@Interface("fractal.NodeControl")
+public protocol NodeControl: Sendable {
+    /// The node's name and resources.
+    func info() async throws -> NodeInfo
+    /// Instantiates `plan` (a whole subtree, bound inside) and exports its server interfaces as
+    /// `path#interface`; returns the path it is hosted under.
+    func instantiate(_ plan: ComponentPlan, path: String) async throws -> String
+    func start(_ path: String) async throws
+    func stop(_ path: String) async throws
+    /// Binds client interface `client` of the hosted component at `path` to the interface
+    /// exported as `export` on node `node`, reached directly or through node `via`.
+    func bind(_ path: String, client: String, node: String, export: String, signature: String, via: String) async throws
+    func unbind(_ path: String, client: String) async throws
+    func setAttribute(_ path: String, name: String, value: String) async throws
+    func snapshot(_ path: String) async throws -> ComponentSnapshot
+    /// Stops and forgets the component at `path`.
+    func remove(_ path: String) async throws
+}
+
+/// A node's identity and capacity.
+public struct NodeInfo: Codable, Sendable, Hashable {
+    public var name: String
+    public var cores: Int
+    public var memoryBytes: UInt64
+    /// Paths of the components it hosts.
+    public var components: [String]
+}

@@ -1,0 +1,73 @@
+import Fractal
+import FractalADL
+import Foundation
+
+/// The content of a node's `$node` component: ``NodeControl`` over the node's hosted components.
+final class NodeService: NodeControl {
+    private let node: Weak<Node>
+
+    init(node: Weak<Node>) { self.node = node }
+
+    private func current() throws -> Node {
+        guard let node = node.object else { throw FractalError(.remoteFailure, "the node is shutting down") }
+        return node
+    }
+
+    func info() async throws -> NodeInfo {
+        let node = try current()
+        return NodeInfo(name: node.name, cores: ProcessInfo.processInfo.activeProcessorCount,
+                        memoryBytes: ProcessInfo.processInfo.physicalMemory, components: node.hostedPaths)
+    }
+
+    func instantiate(_ plan: ComponentPlan, path: String) async throws -> String {
+        let node = try current()
+        let component: Component
+        do {
+            component = try ADL.build(plan, registry: node.registry)
+        } catch let error as ADLError {
+            throw FractalError(.remoteFailure, component: path, "cannot instantiate on node '\(node.name)':\n\(error)")
+        }
+        try node.host(component, at: path)
+        return path
+    }
+
+    func start(_ path: String) async throws {
+        try await current().hosted(path).lifeCycleController.start()
+    }
+
+    func stop(_ path: String) async throws {
+        try await current().hosted(path).lifeCycleController.stop()
+    }
+
+    func bind(_ path: String, client: String, node target: String, export: String, signature: String, via: String) async throws {
+        let node = try current()
+        let component = try node.hosted(path)
+        let reference: RemoteReference
+        if let direct = node.peer(named: target) {
+            reference = RemoteReference(channel: direct, export: export, signature: signature, description: "\(target):\(export)")
+        } else if let router = node.peer(named: via) {
+            reference = RemoteReference(channel: router, export: "@\(target)/\(export)", signature: signature, description: "\(target):\(export)")
+        } else {
+            throw FractalError(.remoteFailure, component: path, interface: client,
+                               "node '\(node.name)' is connected neither to '\(target)' nor to '\(via)'")
+        }
+        try component.bindingController.bind(client, to: reference)
+    }
+
+    func unbind(_ path: String, client: String) async throws {
+        try current().hosted(path).bindingController.unbind(client)
+    }
+
+    func setAttribute(_ path: String, name: String, value: String) async throws {
+        try current().hosted(path).attributeController.set(name, string: value)
+    }
+
+    func snapshot(_ path: String) async throws -> ComponentSnapshot {
+        try current().hosted(path).snapshot()
+    }
+
+    func remove(_ path: String) async throws {
+        let node = try current()
+        if let component = node.forget(path) { try await component.lifeCycleController.stop() }
+    }
+}

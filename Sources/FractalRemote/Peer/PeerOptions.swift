@@ -1,0 +1,14 @@
+/// Timing of a ``Peer``: deadlines and heartbeats.
+public struct PeerOptions: Sendable {
+    /// How long a call waits for its reply unless the binding says otherwise.
+    public var callDeadline: Duration = .seconds(30)
+    /// How often a peer sends a heartbeat.
+    public var heartbeatInterval: Duration = .milliseconds(500)
+    /// How long without hearing anything before the other node is declared lost; pending calls
+    /// then fail with `RemoteError.Kind.nodeLost`.
+    public var lossTimeout: Duration = .seconds(3)
+    /// How long the hello exchange may take.
+    public var handshakeTimeout: Duration = .seconds(5)
+
+    public init() {}
+}

@@ -1,0 +1,120 @@
+import Fractal
+import FractalADL
+@testable import FractalRemote
+import Testing
+
+@Suite struct MemoryNodeTests {
+    let transports = TransportRegistry([MemoryTransport()])
+
+    func node(_ name: String, listening: Bool = true) async throws -> Node {
+        let node = Node(name: name, registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        if listening { try await node.listen(at: NodeAddress(parsing: "mem://\(name)")) }
+        return node
+    }
+
+    @Test func nodesExchangeNamesInTheHandshake() async throws {
+        let n1 = try await node("n1")
+        let coordinator = try await node("coordinator", listening: false)
+        let peer = try await coordinator.connect(to: NodeAddress(parsing: "mem://n1"))
+        #expect(peer.remoteName == "n1")
+        let info = try await coordinator.control(of: peer).info()
+        #expect(info.name == "n1")
+        #expect(info.cores > 0)
+        await coordinator.shutdown()
+        await n1.shutdown()
+    }
+
+    @Test func clientOnOneNodeCallsServerOnAnotherThroughTheCoordinator() async throws {
+        let n1 = try await node("relayNode")
+        let n2 = try await node("echoNode")
+        let coordinator = try await node("hub", listening: false)
+        let p1 = try await coordinator.connect(to: NodeAddress(parsing: "mem://relayNode"))
+        let p2 = try await coordinator.connect(to: NodeAddress(parsing: "mem://echoNode"))
+        let relay = try coordinator.control(of: p1)
+        let echo = try coordinator.control(of: p2)
+        _ = try await relay.instantiate(RemoteWorld.relayPlan("relay"), path: "/app/relay")
+        _ = try await echo.instantiate(RemoteWorld.echoPlan("echo"), path: "/app/echo")
+        try await relay.bind("/app/relay", client: "target", node: "echoNode", export: "/app/echo#e", signature: "remote.Echo", via: "hub")
+        try await echo.start("/app/echo")
+        try await relay.start("/app/relay")
+
+        let entry = try remoteProxy((any Echo).self, exportedAs: "/app/relay#e", over: p1, registry: RemoteWorld.registry)
+        #expect(try await entry.echo(42) == 42)
+        let snapshot = try await relay.snapshot("/app/relay")
+        #expect(snapshot.interfaces.first { $0.name == "target" }?.boundTo == ["echoNode:/app/echo#e"])
+        await coordinator.shutdown()
+        await n1.shutdown()
+        await n2.shutdown()
+    }
+
+    @Test func manyConcurrentCallsOverOneConnectionAreAllAnswered() async throws {
+        let server = try await node("busy")
+        let coordinator = try await node("caller", listening: false)
+        let peer = try await coordinator.connect(to: NodeAddress(parsing: "mem://busy"))
+        let control = try coordinator.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.echoPlan("echo"), path: "echo")
+        try await control.start("echo")
+        let echo = try remoteProxy((any Echo).self, exportedAs: "echo#e", over: peer, registry: RemoteWorld.registry)
+        let wrong = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for value in 0..<10_000 {
+                group.addTask { try await echo.echo(value) != value }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wrong == 0)
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aSeveredNodeFailsPendingCallsWithNodeLost() async throws {
+        let server = try await node("fragile")
+        let coordinator = try await node("watcher", listening: false)
+        let peer = try await coordinator.connect(to: NodeAddress(parsing: "mem://fragile"))
+        let control = try coordinator.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.echoPlan("echo"), path: "echo")
+        try await control.start("echo")
+        let echo = try remoteProxy((any Echo).self, exportedAs: "echo#e", over: peer, registry: RemoteWorld.registry)
+        let call = Task { try await echo.slow(5_000) }
+        try await Task.sleep(for: .milliseconds(100))
+        (peer.connection as! MemoryConnection).sever()
+        do {
+            _ = try await call.value
+            Issue.record("the call returned although its node was lost")
+        } catch let error as FractalError {
+            Issue.record("expected a RemoteError, got \(error)")
+        } catch let error as RemoteError {
+            #expect(error.kind == .nodeLost)
+            #expect(error.node == "fragile")
+        }
+        #expect(!peer.isConnected)
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func remoteErrorsCarryTheRemoteComponentPath() async throws {
+        let server = try await node("strict")
+        let coordinator = try await node("asker", listening: false)
+        let peer = try await coordinator.connect(to: NodeAddress(parsing: "mem://strict"))
+        let control = try coordinator.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.relayPlan("relay"), path: "/app/relay")
+        await #expect(throws: FractalError.self) { try await control.start("/app/relay") }
+        do {
+            try await control.start("/app/relay")
+        } catch let error as FractalError {
+            #expect(error.kind == .mandatoryInterfaceUnbound)
+            #expect(error.component == "/relay")
+            #expect(error.interface == "target")
+        }
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func callsToAnUnknownNodeFailClearly() async throws {
+        let coordinator = try await node("lonely", listening: false)
+        await #expect(throws: RemoteError.self) {
+            _ = try await coordinator.connect(to: NodeAddress(parsing: "mem://nobody"))
+        }
+        #expect(throws: RemoteError.self) { _ = try NodeAddress(parsing: "tcp://host:notaport") }
+        #expect(throws: RemoteError.self) { _ = try TransportRegistry().transport(for: NodeAddress(parsing: "udp://x:1")) }
+    }
+}

@@ -1,0 +1,71 @@
+import Fractal
+import FractalADL
+import FractalRemote
+import Synchronization
+
+@Interface("remote.Echo")
+protocol Echo: Sendable {
+    func echo(_ value: Int) async throws -> Int
+    func slow(_ milliseconds: Int) async throws -> Int
+    func say(_ message: String) async throws
+}
+
+/// Records what it was told; echoes; can be slow.
+final class EchoImpl: Echo {
+    static let said = Mutex<[String]>([])
+    func echo(_ value: Int) async throws -> Int { value }
+    func slow(_ milliseconds: Int) async throws -> Int {
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return milliseconds
+    }
+    func say(_ message: String) async throws { Self.said.withLock { $0.append(message) } }
+}
+
+/// Calls the Echo it is bound to.
+final class Relay: Runnable, Echo {
+    let target = Client<any Echo>("target")
+    func run() async throws { try await target().say("hello from the relay") }
+    func echo(_ value: Int) async throws -> Int { try await target().echo(value) }
+    func slow(_ milliseconds: Int) async throws -> Int { try await target().slow(milliseconds) }
+    func say(_ message: String) async throws { try await target().say(message) }
+}
+
+enum RemoteWorld {
+    static let registry: Registry = {
+        let registry = Registry()
+        registry.register(EchoProxy.self)
+        registry.registerContent("remote.EchoImpl") { EchoImpl() }
+        registry.registerContent("remote.Relay") { Relay() }
+        return registry
+    }()
+
+    static func echoPlan(_ name: String) -> ComponentPlan {
+        plan(name, content: "remote.EchoImpl", interfaces: [InterfaceType(name: "e", signature: "remote.Echo", role: .server)])
+    }
+
+    static func relayPlan(_ name: String) -> ComponentPlan {
+        plan(name, content: "remote.Relay", interfaces: [
+            InterfaceType(name: "r", signature: "fractal.Runnable", role: .server),
+            InterfaceType(name: "e", signature: "remote.Echo", role: .server),
+            InterfaceType(name: "target", signature: "remote.Echo", role: .client),
+        ])
+    }
+
+    static func plan(_ name: String, content: String, interfaces: [InterfaceType]) -> ComponentPlan {
+        let here = SourceLocation(file: "test", line: 1, column: 1)
+        return ComponentPlan(
+            name: name, definition: nil, location: here,
+            interfaces: interfaces.map { .init(type: $0, location: here, isControl: false) },
+            contentClass: content, contentLocation: here, controller: nil, controllerLocation: nil,
+            attributesSignature: nil, attributes: [], children: [], bindings: [],
+            virtualNode: nil, virtualNodeCardinality: nil, virtualNodeLocation: nil, origin: [])
+    }
+
+    static var fastOptions: PeerOptions {
+        var options = PeerOptions()
+        options.heartbeatInterval = .milliseconds(100)
+        options.lossTimeout = .milliseconds(600)
+        options.callDeadline = .seconds(5)
+        return options
+    }
+}
