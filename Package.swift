@@ -76,7 +76,10 @@ let package = Package(
         // Command-line tools over architecture files: `fractal check | run | graph | export`.
         .target(
             name: "FractalLauncher",
-            dependencies: ["Fractal", "FractalADL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Fractal", "FractalADL", "FractalRemote", "FractalNIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -55,6 +55,19 @@ public enum ADL {
         return (component, plan)
     }
 
+    /// Resolves and checks `target` without instantiating it.
+    ///
+    /// - Throws: ``ADLError`` when there is an error.
+    public static func resolve(
+        _ target: String, searchPath: [String] = ["ADL"], context: [String: String] = [:], registry: Registry = .shared
+    ) throws -> ComponentPlan {
+        let (plan, diagnostics) = ADLLoader(searchPath: searchPath, context: context).resolve(target)
+        var all = diagnostics
+        if let plan { all += ADLChecker(registry: registry).check(plan) }
+        guard let plan, !all.contains(where: { $0.severity == .error }) else { throw ADLError(sorted(all)) }
+        return plan
+    }
+
     /// Instantiates a plan made elsewhere (on another node, say): components created,
     /// attributes set, bound, stopped.
     ///

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fractal
 import FractalADL
 import Foundation
+import FractalRemote
 
 /// The `fractal` command: check, run, graph and export architecture descriptions.
 ///
@@ -17,7 +18,7 @@ public struct FractalCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fractal",
         abstract: "Check, run and draw Fractal architecture descriptions.",
-        subcommands: [Check.self, Run.self, Graph.self, Export.self, PrintDTD.self])
+        subcommands: [Check.self, Run.self, Graph.self, Export.self, NodeCommand.self, PrintDTD.self])
 
     public init() {}
 
@@ -108,9 +109,19 @@ struct Run: AsyncParsableCommand {
     @Argument(help: "The definition to run.")
     var definition: String
 
+    @Option(help: "A deployment descriptor mapping the definition's virtual nodes to nodes.")
+    var deployment: String?
+
+    @Option(help: "With --deployment: listen here for nodes that join (tcp://0.0.0.0:7000).")
+    var listen: String?
+
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
+        if let deployment {
+            try await runDeployed(deployment)
+            return
+        }
         let (component, plan) = try load.instantiate(definition)
         do {
             try await component.lifeCycleController.start()
@@ -119,6 +130,13 @@ struct Run: AsyncParsableCommand {
             printDiagnostics([Diagnostic(.error, at: ADL.locate(error, in: plan), error.description)])
             throw ExitCode(1)
         }
+        let failed = await runOrWait(component)
+        try await component.lifeCycleController.stop()
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Calls the Runnable interface, if any, else waits for a termination signal. True on failure.
+    private func runOrWait(_ component: Component) async -> Bool {
         if let runnable = component.interfaces.first(where: {
             $0.type.role == .server && component.registry.isSubsignature($0.type.signature, of: RunnableProxy.signatureName)
         }) {
@@ -126,14 +144,75 @@ struct Run: AsyncParsableCommand {
                 try await runnable.callable(as: (any Runnable).self).run()
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                try await component.lifeCycleController.stop()
-                throw ExitCode(1)
+                return true
             }
         } else {
             FileHandle.standardError.write(Data("\(component.name) started; stop with Ctrl-C\n".utf8))
             await Signals.waitForTermination()
         }
-        try await component.lifeCycleController.stop()
+        return false
+    }
+
+    private func runDeployed(_ path: String) async throws {
+        let descriptor: DeploymentDescriptor
+        let plan: ComponentPlan
+        do {
+            descriptor = try DeploymentDescriptor.read(path)
+            plan = try ADL.resolve(definition, searchPath: load.searchPath, context: load.context())
+        } catch let error as ADLError {
+            printDiagnostics(error.diagnostics)
+            throw ExitCode(1)
+        }
+        let coordinator = Node(name: "launcher", transports: Transports.standard)
+        let processes = NodeProcesses()
+        var failed = false
+        do {
+            if let listen {
+                let bound = try await coordinator.listen(at: NodeAddress(parsing: listen))
+                announce("launcher listening at \(bound)")
+            }
+            var peers: [String: Peer] = [:]
+            for (virtualNode, target) in descriptor.virtualNodes.sorted(by: { $0.key < $1.key }) {
+                peers[virtualNode] = try await reach(target, from: coordinator, processes: processes)
+            }
+            let deployed = try await Deployer(coordinator: coordinator).deploy(plan, nodes: peers)
+            for (component, node) in deployed.placement.sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data("\(component) on \(node)\n".utf8))
+            }
+            try await deployed.start()
+            failed = await runOrWait(deployed.top)
+            try await deployed.stop()
+            await deployed.remove()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            failed = true
+        }
+        await coordinator.shutdown()
+        processes.stopAll()
+        if failed { throw ExitCode(1) }
+    }
+
+    private func reach(_ target: DeploymentDescriptor.Target, from coordinator: Node, processes: NodeProcesses) async throws -> Peer {
+        switch target {
+        case .node(_, let address):
+            return try await coordinator.connect(to: NodeAddress(parsing: address))
+        case .localProcess(let name):
+            let address = try await processes.startLocal(name: name)
+            return try await coordinator.connect(to: address)
+        case .ssh(let host, let name, let command, let address):
+            try processes.startOverSSH(host: host, name: name, command: command)
+            let target = try NodeAddress(parsing: address)
+            var lastError: (any Error)?
+            for _ in 0..<50 {
+                do { return try await coordinator.connect(to: target) } catch {
+                    lastError = error
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            throw lastError ?? RemoteError(.connectionFailed, node: name, "unreachable")
+        case .joining(let name):
+            return try await coordinator.waitForPeer(named: name, timeout: .seconds(60))
+        }
     }
 }
 

@@ -10,8 +10,9 @@ enum XMLReader {
         var diagnostics: [Diagnostic]
     }
 
-    /// Parses `bytes` (the content of `file`) and validates the document against ``ADLDTD``.
-    static func read(_ bytes: [UInt8], file: String) -> Result {
+    /// Parses `bytes` (the content of `file`) and, when `validate` is true, validates the
+    /// document against ``ADLDTD``.
+    static func read(_ bytes: [UInt8], file: String, validate: Bool = true) -> Result {
         LibXML2.setUp()
         let collector = ErrorCollector(file: file)
         let context = Unmanaged.passRetained(collector)
@@ -44,7 +45,7 @@ enum XMLReader {
             let root = node(rootElement, file: file, tags: &tags, locations: &locations)
 
             collector.nodeLocations = locations
-            if let dtd = ADLDTD.parsed(), let validation = xmlNewValidCtxt() {
+            if validate, let dtd = ADLDTD.parsed(), let validation = xmlNewValidCtxt() {
                 xmlValidateDtd(validation, document, dtd)
                 xmlFreeValidCtxt(validation)
             }
@@ -191,4 +192,17 @@ enum LibXML2 {
     }()
 
     static func setUp() { _ = once }
+}
+
+/// Reading other XML files of the framework (deployment descriptors) with the same located
+/// errors as architecture files.
+public enum XMLFile {
+    /// The root element of the XML file at `path`, and the problems found (no DTD applies).
+    public static func read(_ path: String) -> (root: XMLNode?, diagnostics: [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [Diagnostic(at: nil, "no such file: \(path)")])
+        }
+        let result = XMLReader.read(Array(data), file: path, validate: false)
+        return (result.root, result.diagnostics)
+    }
 }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Fractal
+import FractalNIO
+import FractalRemote
+import Foundation
+
+/// `fractal node`: a daemon that hosts components for remote factories.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Host components for remote factories: listen for a coordinator, or dial out to one.")
+
+    @Option(help: "This node's name (unique in a deployment).")
+    var name: String
+
+    @Option(help: "Listen at this address (tcp://127.0.0.1:7001; port 0 picks one).")
+    var listen: String?
+
+    @Option(help: "Dial out to a coordinator at this address and serve over that connection (repeatable).")
+    var join: [String] = []
+
+    @Option(help: "Seconds without a heartbeat before a peer is declared lost.")
+    var lossTimeout: Double = 3
+
+    func validate() throws {
+        if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
+    }
+
+    func run() async throws {
+        var options = PeerOptions()
+        options.lossTimeout = .milliseconds(Int64(lossTimeout * 1000))
+        options.heartbeatInterval = .milliseconds(Int64(max(lossTimeout / 6, 0.05) * 1000))
+        let node = Node(name: name, transports: Transports.standard, options: options)
+        if let listen {
+            let bound = try await node.listen(at: NodeAddress(parsing: listen))
+            announce("node \(name) listening at \(bound)")
+        }
+        for address in join {
+            let target = try NodeAddress(parsing: address)
+            Task { await keepJoined(node, to: target) }
+        }
+        await Signals.waitForTermination()
+        announce("node \(name) stopping")
+        await node.shutdown()
+    }
+
+    /// Dials out, and dials again whenever the connection is lost.
+    private func keepJoined(_ node: Node, to address: NodeAddress) async {
+        var delay: Duration = .milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                let peer = try await node.connect(to: address)
+                announce("node \(name) joined \(peer.remoteName) at \(address)")
+                delay = .milliseconds(200)
+                while peer.isConnected { try await Task.sleep(for: .milliseconds(200)) }
+                announce("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
+            } catch {
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}
+
+/// One line on standard output, flushed: launchers wait for these.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// The transports the `fractal` command knows.
+enum Transports {
+    static let standard = TransportRegistry([TCPTransport(), MemoryTransport()])
+}

@@ -1,0 +1,118 @@
+import Foundation
+import FractalNIO
+import FractalRemote
+
+/// Node processes a launcher starts for a deployment, and stops at the end.
+final class NodeProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [(name: String, process: Process)] = []
+
+    /// Starts `fractal node --listen tcp://127.0.0.1:0 --name name` from this executable and
+    /// returns the address it announces.
+    func startLocal(name: String, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+        return try await start(process, name: name, timeout: timeout) { line in
+            guard let range = line.range(of: " listening at ") else { return nil }
+            return try? NodeAddress(parsing: String(line[range.upperBound...]))
+        }
+    }
+
+    /// Starts `command` on `host` over ssh; the node is then reached at `address`.
+    func startOverSSH(host: String, name: String, command: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
+        process.arguments = ["-o", "BatchMode=yes", host, command]
+        try process.run()
+        lock.withLock { processes.append((name, process)) }
+    }
+
+    private func start(
+        _ process: Process, name: String, timeout: Duration, address: @escaping @Sendable (String) -> NodeAddress?
+    ) async throws -> NodeAddress {
+        let output = Pipe()
+        process.standardOutput = output
+        let found = Resumer<NodeAddress>()
+        let buffer = LineBuffer()
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                found.fail(RemoteError(.connectionFailed, node: name, "the node process ended before it listened"))
+                return
+            }
+            for line in buffer.append(data) {
+                FileHandle.standardError.write(Data("[\(name)] \(line)\n".utf8))
+                if let parsed = address(line) { found.succeed(parsed) }
+            }
+        }
+        try process.run()
+        lock.withLock { processes.append((name, process)) }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            found.fail(RemoteError(.connectionFailed, node: name, "the node process did not listen within \(timeout)"))
+        }
+        defer { timer.cancel() }
+        return try await found.value()
+    }
+
+    /// Asks every started process to stop (SIGTERM) and waits for it.
+    func stopAll() {
+        let all = lock.withLock { () -> [(name: String, process: Process)] in
+            defer { processes = [] }
+            return processes
+        }
+        for (_, process) in all where process.isRunning { process.terminate() }
+        for (_, process) in all { process.waitUntilExit() }
+    }
+}
+
+/// Splits bytes into lines.
+private final class LineBuffer: @unchecked Sendable {
+    private var pending = Data()
+    private let lock = NSLock()
+
+    func append(_ data: Data) -> [String] {
+        lock.withLock {
+            pending.append(data)
+            var lines: [String] = []
+            while let newline = pending.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                pending.removeSubrange(pending.startIndex...newline)
+            }
+            return lines
+        }
+    }
+}
+
+/// A value delivered once, from any thread, to one waiting task.
+final class Resumer<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+    private var waiter: CheckedContinuation<Value, any Error>?
+
+    func succeed(_ value: Value) { deliver(.success(value)) }
+    func fail(_ error: any Error) { deliver(.failure(error)) }
+
+    private func deliver(_ outcome: Result<Value, any Error>) {
+        let waiting: CheckedContinuation<Value, any Error>? = lock.withLock {
+            guard result == nil else { return nil }
+            result = outcome
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(with: outcome)
+    }
+
+    func value() async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Value, any Error>? = lock.withLock {
+                if let result { return result }
+                waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}

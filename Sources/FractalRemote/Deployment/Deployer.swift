@@ -1,0 +1,148 @@
+import Fractal
+import FractalADL
+
+/// Places an architecture on nodes: the top composite's sub-components whose virtual node is
+/// mapped to a node are instantiated there (whole subtrees), the others here; bindings that
+/// cross nodes become remote bindings, routed through this node when the two nodes do not
+/// see each other.
+///
+/// This node (the coordinator) hosts the top composite, so calls from outside enter here.
+public struct Deployer: Sendable {
+    public let coordinator: Node
+
+    public init(coordinator: Node) {
+        self.coordinator = coordinator
+    }
+
+    /// What a deployment made: the top component (here) and where each sub-component went.
+    public struct Deployed: Sendable {
+        public let top: Component
+        /// Sub-component name → node name (the coordinator's for those kept here).
+        public let placement: [String: String]
+        let remote: [(name: String, peer: Peer, path: String)]
+
+        public func start() async throws {
+            for (_, peer, path) in remote {
+                try await remoteControl(peer).start(path)
+            }
+            try await top.lifeCycleController.start()
+        }
+
+        public func stop() async throws {
+            try await top.lifeCycleController.stop()
+            for (_, peer, path) in remote.reversed() {
+                try? await remoteControl(peer).stop(path)
+            }
+        }
+
+        /// Stops and forgets everything placed on other nodes.
+        public func remove() async {
+            for (_, peer, path) in remote {
+                try? await remoteControl(peer).remove(path)
+            }
+        }
+
+        private func remoteControl(_ peer: Peer) throws -> any NodeControl {
+            try remoteProxy((any NodeControl).self, exportedAs: "$node", over: peer, registry: top.registry)
+        }
+    }
+
+    /// Deploys `plan`, with `nodes` giving the peer for each virtual node name.
+    ///
+    /// - Throws: ``FractalError`` (naming the component and node) or ``ADLError``.
+    public func deploy(_ plan: ComponentPlan, nodes: [String: Peer]) async throws -> Deployed {
+        var local = plan
+        var remotePlans: [(plan: ComponentPlan, peer: Peer)] = []
+        local.children = plan.children.filter { child in
+            guard case .plan(let childPlan) = child, let virtualNode = childPlan.virtualNode, let peer = nodes[virtualNode] else { return true }
+            remotePlans.append((childPlan, peer))
+            return false
+        }
+        let remoteNames = Set(remotePlans.map(\.plan.name))
+        func isRemote(_ end: String) -> Bool { remoteNames.contains(String(end.prefix { $0 != "." })) }
+        local.bindings = plan.bindings.filter { !isRemote($0.client) && !isRemote($0.server) }
+
+        let top = try ADL.build(local, registry: coordinator.registry)
+        try coordinator.host(top, at: "/" + plan.name)
+        var placement: [String: String] = [:]
+        var remote: [(name: String, peer: Peer, path: String)] = []
+        for (childPlan, peer) in remotePlans {
+            let path = "/\(plan.name)/\(childPlan.name)"
+            _ = try await coordinator.control(of: peer).instantiate(childPlan, path: path)
+            placement[childPlan.name] = peer.remoteName
+            remote.append((childPlan.name, peer, path))
+        }
+        let localChildren = try top.contentController.subComponents
+        for child in localChildren {
+            placement[child.name] = coordinator.name
+            try coordinator.host(child, at: "/\(plan.name)/\(child.name)")
+        }
+
+        for binding in plan.bindings where isRemote(binding.client) || isRemote(binding.server) {
+            try await bind(binding, plan: plan, top: top, remote: remote)
+        }
+        return Deployed(top: top, placement: placement, remote: remote)
+    }
+
+    private func bind(_ binding: ComponentPlan.PlannedBinding, plan: ComponentPlan, top: Component, remote: [(name: String, peer: Peer, path: String)]) async throws {
+        let (clientName, clientInterface) = Self.split(binding.client)
+        let (serverName, serverInterface) = Self.split(binding.server)
+        let serverRemote = remote.first { $0.name == serverName }
+        let clientRemote = remote.first { $0.name == clientName }
+        let signature = try signatureOf(serverName == "this" ? nil : serverName, serverInterface, in: plan)
+
+        if serverName == "this" {
+            throw FractalError(.notLocalBinding, component: "/\(plan.name)/\(clientName)", interface: clientInterface,
+                               "an import from a component placed on another node is not supported yet; keep '\(clientName)' with its composite")
+        }
+        if let clientRemote {
+            let (node, export): (String, String)
+            if let serverRemote {
+                (node, export) = (serverRemote.peer.remoteName, "\(serverRemote.path)#\(serverInterface)")
+            } else {
+                (node, export) = (coordinator.name, "/\(plan.name)/\(serverName)#\(serverInterface)")
+            }
+            try await coordinator.control(of: clientRemote.peer).bind(
+                clientRemote.path, client: clientInterface, node: node, export: export, signature: signature, via: coordinator.name)
+            return
+        }
+        guard let serverRemote else { return }
+        let reference = RemoteReference(
+            channel: serverRemote.peer, export: "\(serverRemote.path)#\(serverInterface)", signature: signature,
+            description: "\(serverRemote.peer.remoteName):\(serverRemote.path)#\(serverInterface)")
+        let client = clientName == "this" ? top : try top.contentController.subComponents.first { $0.name == clientName }
+            .orThrow(FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(clientName)'"))
+        try client.bindingController.bind(clientInterface, to: reference)
+    }
+
+    private func signatureOf(_ component: String?, _ interface: String, in plan: ComponentPlan) throws -> String {
+        let owner: ComponentPlan
+        if let component {
+            guard let child = plan.children.lazy.compactMap({ child -> ComponentPlan? in
+                if case .plan(let childPlan) = child, childPlan.name == component { return childPlan }
+                return nil
+            }).first else {
+                throw FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(component)'")
+            }
+            owner = child
+        } else {
+            owner = plan
+        }
+        guard let declared = owner.interfaces.first(where: { $0.type.name == interface }) else {
+            throw FractalError(.noSuchInterface, component: "/\(plan.name)/\(owner.name)", interface: interface, "no interface '\(interface)'")
+        }
+        return declared.type.signature
+    }
+
+    private static func split(_ end: String) -> (String, String) {
+        let parts = end.split(separator: ".", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+    }
+}
+
+extension Optional {
+    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
+        guard let value = self else { throw error() }
+        return value
+    }
+}
