@@ -18,7 +18,7 @@ public struct FractalCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fractal",
         abstract: "Check, run and draw Fractal architecture descriptions.",
-        subcommands: [Check.self, Run.self, Graph.self, Export.self, NodeCommand.self, PrintDTD.self])
+        subcommands: [Check.self, Run.self, Graph.self, Export.self, NodeCommand.self, CertsCommand.self, PrintDTD.self])
 
     public init() {}
 
@@ -115,6 +115,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "With --deployment: listen here for nodes that join (tcp://0.0.0.0:7000).")
     var listen: String?
 
+    @OptionGroup var tls: TLSOptions
+
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
@@ -163,7 +165,7 @@ struct Run: AsyncParsableCommand {
             printDiagnostics(error.diagnostics)
             throw ExitCode(1)
         }
-        let coordinator = Node(name: "launcher", transports: Transports.standard)
+        let coordinator = Node(name: "launcher", transports: try Transports.make(tls.identity()))
         let processes = NodeProcesses()
         var failed = false
         do {
@@ -197,7 +199,7 @@ struct Run: AsyncParsableCommand {
         case .node(_, let address):
             return try await coordinator.connect(to: NodeAddress(parsing: address))
         case .localProcess(let name):
-            let address = try await processes.startLocal(name: name)
+            let address = try await processes.startLocal(name: name, tls: tls)
             return try await coordinator.connect(to: address)
         case .ssh(let host, let name, let command, let address):
             try processes.startOverSSH(host: host, name: name, command: command)

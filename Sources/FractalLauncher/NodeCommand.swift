@@ -22,6 +22,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without a heartbeat before a peer is declared lost.")
     var lossTimeout: Double = 3
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
     }
@@ -30,7 +32,7 @@ struct NodeCommand: AsyncParsableCommand {
         var options = PeerOptions()
         options.lossTimeout = .milliseconds(Int64(lossTimeout * 1000))
         options.heartbeatInterval = .milliseconds(Int64(max(lossTimeout / 6, 0.05) * 1000))
-        let node = Node(name: name, transports: Transports.standard, options: options)
+        let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         if let listen {
             let bound = try await node.listen(at: NodeAddress(parsing: listen))
             announce("node \(name) listening at \(bound)")
@@ -67,7 +69,49 @@ func announce(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-/// The transports the `fractal` command knows.
+/// The transports the `fractal` command knows: TCP, in-memory, and TLS when given an identity.
 enum Transports {
-    static let standard = TransportRegistry([TCPTransport(), MemoryTransport()])
+    static func make(_ identity: TLSIdentity?) throws -> TransportRegistry {
+        var registry = TransportRegistry([TCPTransport(), MemoryTransport()])
+        if let identity { registry.register(try TCPTransport(tls: identity)) }
+        return registry
+    }
+}
+
+/// `--cert`, `--key`, `--ca`: a node's identity for `tls://` addresses.
+struct TLSOptions: ParsableArguments {
+    @Option(help: "This node's certificate (PEM), signed by the community's CA; enables tls:// addresses.")
+    var cert: String?
+
+    @Option(help: "The private key of --cert (PEM).")
+    var key: String?
+
+    @Option(help: "The community's CA certificate (PEM): peers must present a certificate it signed.")
+    var ca: String?
+
+    func identity() throws -> TLSIdentity? {
+        switch (cert, key, ca) {
+        case (nil, nil, nil): return nil
+        case let (cert?, key?, ca?): return TLSIdentity(certificatePath: cert, privateKeyPath: key, certificateAuthorityPath: ca)
+        default: throw ValidationError("TLS needs all three of --cert, --key and --ca")
+        }
+    }
+}
+
+/// `fractal certs`: a community CA and node certificates, for TLS between nodes.
+struct CertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certs",
+        abstract: "Make a CA (unless the folder has one) and a certificate for each node, with openssl.")
+
+    @Option(help: "The folder for ca.pem, ca.key, <node>.pem and <node>.key.")
+    var out: String
+
+    @Argument(help: "Node names.")
+    var nodes: [String]
+
+    func run() throws {
+        try CertificateAuthority.make(in: out, nodes: nodes)
+        announce("wrote \((["ca"] + nodes).map { "\($0).pem" }.joined(separator: ", ")) in \(out)")
+    }
 }

@@ -9,10 +9,15 @@ final class NodeProcesses: @unchecked Sendable {
 
     /// Starts `fractal node --listen tcp://127.0.0.1:0 --name name` from this executable and
     /// returns the address it announces.
-    func startLocal(name: String, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
+    func startLocal(name: String, tls: TLSOptions, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+        // With TLS, the started node uses the launcher's identity: it is the launcher's own process.
+        if let cert = tls.cert, let key = tls.key, let ca = tls.ca {
+            process.arguments = ["node", "--listen", "tls://127.0.0.1:0", "--name", name, "--cert", cert, "--key", key, "--ca", ca]
+        } else {
+            process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+        }
         return try await start(process, name: name, timeout: timeout) { line in
             guard let range = line.range(of: " listening at ") else { return nil }
             return try? NodeAddress(parsing: String(line[range.upperBound...]))

@@ -40,10 +40,12 @@ final class FrameInboundHandler: ChannelInboundHandler, Sendable {
 
     let continuation: AsyncStream<Frame>.Continuation
     let remote: String
+    let onError: @Sendable (String) -> Void
 
-    init(continuation: AsyncStream<Frame>.Continuation, remote: String) {
+    init(continuation: AsyncStream<Frame>.Continuation, remote: String, onError: @escaping @Sendable (String) -> Void) {
         self.continuation = continuation
         self.remote = remote
+        self.onError = onError
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -56,6 +58,7 @@ final class FrameInboundHandler: ChannelInboundHandler, Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        onError("\(error)")
         NodeLog.warning("closing the connection with \(remote): \(error)")
         continuation.finish()
         context.close(promise: nil)

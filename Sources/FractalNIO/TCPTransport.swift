@@ -1,26 +1,46 @@
 import FractalRemote
 import NIOCore
 import NIOPosix
+import NIOConcurrencyHelpers
+import NIOSSL
 
-/// Nodes over TCP: `tcp://host:port`, on SwiftNIO.
+/// Nodes over TCP, `tcp://host:port`, or over TLS with mutual authentication,
+/// `tls://host:port`, on SwiftNIO.
 public final class TCPTransport: Transport {
-    public var scheme: String { "tcp" }
+    public let scheme: String
 
     let group: any EventLoopGroup
     let maximumFrameSize: Int
+    private let tls: (server: NIOSSLContext, client: NIOSSLContext)?
 
+    /// A plain TCP transport.
     public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maximumFrameSize: Int = Frame.defaultMaximumSize) {
         self.group = group
         self.maximumFrameSize = maximumFrameSize
+        scheme = "tcp"
+        tls = nil
+    }
+
+    /// A TLS transport: every connection, both ways, presents `identity`'s certificate and
+    /// requires the other side's, signed by the same CA; others are refused before any frame.
+    public init(tls identity: TLSIdentity, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maximumFrameSize: Int = Frame.defaultMaximumSize) throws {
+        self.group = group
+        self.maximumFrameSize = maximumFrameSize
+        scheme = "tls"
+        tls = try identity.contexts()
     }
 
     public func listen(at address: NodeAddress, accept: @escaping @Sendable (any Connection) async -> Void) async throws -> any Listener {
         let maximumFrameSize = maximumFrameSize
+        let serverContext = tls?.server
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let serverContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: serverContext))
+                    }
                     let connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize)
                     Task { await accept(connection) }
                 }
@@ -37,13 +57,17 @@ public final class TCPTransport: Transport {
 
     public func connect(to address: NodeAddress) async throws -> any Connection {
         let maximumFrameSize = maximumFrameSize
+        let clientContext = tls?.client
         let box = ConnectionBox()
         let bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize)
+                    if let clientContext {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: clientContext, serverHostname: nil))
+                    }
+                    box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, remote: address.description)
                 }
             }
         do {
@@ -75,20 +99,25 @@ final class NIOConnection: Connection {
     let channel: any Channel
     let remoteDescription: String
     let inbound: AsyncStream<Frame>
+    private let reason = NIOLockedValueBox<String?>(nil)
 
-    private init(channel: any Channel, inbound: AsyncStream<Frame>) {
+    private init(channel: any Channel, inbound: AsyncStream<Frame>, remote: String) {
         self.channel = channel
         self.inbound = inbound
-        remoteDescription = channel.remoteAddress.map { "\($0)" } ?? "?"
+        remoteDescription = remote
     }
 
+    var closeReason: String? { reason.withLockedValue { $0 } }
+
     /// Adds the frame handlers to `channel`'s pipeline. Must run on its event loop.
-    static func install(on channel: any Channel, maximumFrameSize: Int) throws -> NIOConnection {
+    static func install(on channel: any Channel, maximumFrameSize: Int, remote: String? = nil) throws -> NIOConnection {
         let (stream, continuation) = AsyncStream.makeStream(of: Frame.self)
-        let connection = NIOConnection(channel: channel, inbound: stream)
+        let connection = NIOConnection(channel: channel, inbound: stream, remote: remote ?? channel.remoteAddress.map { "\($0)" } ?? "?")
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
-            FrameInboundHandler(continuation: continuation, remote: connection.remoteDescription),
+            FrameInboundHandler(continuation: continuation, remote: connection.remoteDescription) { [weak connection] error in
+                connection?.reason.withLockedValue { $0 = $0 ?? error }
+            },
         ])
         return connection
     }

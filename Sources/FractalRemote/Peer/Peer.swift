@@ -208,7 +208,8 @@ public final class Peer: CallChannel {
                 return
             }
         }
-        shutDown(RemoteError(.connectionClosed, node: remoteName, "the connection to \(connection.remoteDescription) closed"))
+        let reason = connection.closeReason.map { ": \($0)" } ?? ""
+        shutDown(RemoteError(.connectionClosed, node: remoteName, "the connection to \(connection.remoteDescription) closed\(reason)"))
     }
 
     // MARK: Heartbeats

@@ -24,6 +24,12 @@ public protocol Connection: Sendable {
     func send(_ frame: Frame) async throws
     /// Closes the connection; `inbound` ends.
     func close() async
+    /// Why the transport closed the connection, when it knows (a failed TLS handshake, say).
+    var closeReason: String? { get }
+}
+
+extension Connection {
+    public var closeReason: String? { nil }
 }
 
 /// A listening endpoint.

@@ -1,0 +1,39 @@
+import FractalRemote
+import NIOSSL
+
+/// A node's credentials in a community: its certificate (signed by the community's CA), its
+/// private key, and the CA every peer's certificate must be signed by (mutual authentication).
+public struct TLSIdentity: Sendable, Hashable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var certificateAuthorityPath: String
+
+    public init(certificatePath: String, privateKeyPath: String, certificateAuthorityPath: String) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.certificateAuthorityPath = certificateAuthorityPath
+    }
+
+    /// Contexts for accepting and for opening connections; both require the other side's
+    /// certificate and check it against the CA (host names are not checked: nodes are
+    /// identified by their certificates, wherever they run).
+    func contexts() throws -> (server: NIOSSLContext, client: NIOSSLContext) {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem))
+            var server = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
+            server.trustRoots = .file(certificateAuthorityPath)
+            server.certificateVerification = .noHostnameVerification
+            server.minimumTLSVersion = .tlsv12
+            var client = TLSConfiguration.makeClientConfiguration()
+            client.certificateChain = chain
+            client.privateKey = key
+            client.trustRoots = .file(certificateAuthorityPath)
+            client.certificateVerification = .noHostnameVerification
+            client.minimumTLSVersion = .tlsv12
+            return (try NIOSSLContext(configuration: server), try NIOSSLContext(configuration: client))
+        } catch {
+            throw RemoteError(.handshakeFailed, "cannot load the TLS identity (\(certificatePath), \(privateKeyPath), CA \(certificateAuthorityPath)): \(error)")
+        }
+    }
+}
