@@ -222,10 +222,30 @@ struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the instantiated architecture as Graphviz DOT.")
 
     @Argument var definition: String
+
+    @Option(help: "A deployment descriptor: label each component with the node it would run on.")
+    var deployment: String?
+
     @OptionGroup var load: LoadOptions
 
     func run() throws {
-        print(DOTExporter.dot(of: try load.load(definition)), terminator: "")
+        let (component, plan) = try load.instantiate(definition)
+        var placement: [String: String] = [:]
+        if let deployment {
+            do {
+                let descriptor = try DeploymentDescriptor.read(deployment)
+                func walk(_ plan: ComponentPlan, path: String, inherited: String?) {
+                    let node = plan.virtualNode.flatMap { descriptor.virtualNodes[$0]?.nodeName } ?? inherited
+                    if let node { placement[path] = node }
+                    for case .plan(let child) in plan.children { walk(child, path: path + "/" + child.name, inherited: node) }
+                }
+                walk(plan, path: "/" + plan.name, inherited: nil)
+            } catch let error as ADLError {
+                printDiagnostics(error.diagnostics)
+                throw ExitCode(1)
+            }
+        }
+        print(DOTExporter.dot(of: component, placement: placement), terminator: "")
     }
 }
 

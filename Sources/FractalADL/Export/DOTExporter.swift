@@ -3,11 +3,13 @@ import Fractal
 /// Writes a live architecture as a Graphviz graph: composites as clusters, primitives as
 /// boxes, bindings as edges labelled with their interfaces.
 public enum DOTExporter {
-    public static func dot(of component: Component) -> String {
+    /// - Parameter placement: component path (`/Top/child`) → node name, to show where each
+    ///   component runs.
+    public static func dot(of component: Component, placement: [String: String] = [:]) -> String {
         var lines = ["digraph \"\(component.name)\" {", "  compound=true;", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
         var edges: [String] = []
         var drawn: Set<ObjectIdentifier> = []
-        write(component, indent: "  ", into: &lines, edges: &edges, drawn: &drawn)
+        write(component, placement: placement, indent: "  ", into: &lines, edges: &edges, drawn: &drawn)
         lines += edges
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
@@ -15,15 +17,19 @@ public enum DOTExporter {
 
     private static func id(_ component: Component) -> String { "\"\(component.path)\"" }
 
-    private static func write(_ component: Component, indent: String, into lines: inout [String], edges: inout [String], drawn: inout Set<ObjectIdentifier>) {
+    private static func write(
+        _ component: Component, placement: [String: String], indent: String,
+        into lines: inout [String], edges: inout [String], drawn: inout Set<ObjectIdentifier>
+    ) {
         guard drawn.insert(ObjectIdentifier(component)).inserted else { return }
-        let label = "\(component.name)\\n\(component.contentClassName ?? (component.isComposite ? "composite" : "primitive"))"
+        var label = "\(component.name)\\n\(component.contentClassName ?? (component.isComposite ? "composite" : "primitive"))"
+        if let node = placement[component.path] { label += "\\non \(node)" }
         if component.isComposite {
             let children = (try? component.contentController.subComponents) ?? []
             lines.append("\(indent)subgraph \"cluster_\(component.path)\" {")
-            lines.append("\(indent)  label=\"\(component.name)\";")
+            lines.append("\(indent)  label=\"\(component.name)\(placement[component.path].map { " (on \($0))" } ?? "")\";")
             lines.append("\(indent)  \(id(component)) [shape=point, label=\"\"];")
-            for child in children { write(child, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn) }
+            for child in children { write(child, placement: placement, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn) }
             lines.append("\(indent)}")
             for binding in ADLExporter.bindings(inside: component, children: children) {
                 edges.append("  \(node(binding.client, in: component, children: children)) -> \(node(binding.server, in: component, children: children)) [label=\"\(binding.client) → \(binding.server)\"];")

@@ -35,6 +35,19 @@ public struct Deployer: Sendable {
             }
         }
 
+        /// The whole architecture, wherever its components run: the top composite's snapshot
+        /// with the sub-components placed on other nodes fetched from them.
+        public func snapshot() async throws -> ComponentSnapshot {
+            var snapshot = top.snapshot()
+            for (name, peer, path) in remote {
+                var child = try await remoteControl(peer).snapshot(path)
+                child.path = "\(snapshot.path)/\(name)"
+                child.parents = [snapshot.path]
+                snapshot.subComponents.append(child)
+            }
+            return snapshot
+        }
+
         /// Stops and forgets everything placed on other nodes.
         public func remove() async {
             for (_, peer, path) in remote {
