@@ -108,6 +108,8 @@ let package = Package(
             path: "Benchmarks/CallOverhead",
             swiftSettings: strict
         ),
+        .executableTarget(name: "ADLScale", dependencies: ["Fractal", "FractalADL"], path: "Benchmarks/ADLScale", swiftSettings: strict),
+        .executableTarget(name: "RemoteCalls", dependencies: ["Fractal", "FractalADL", "FractalRemote", "FractalNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Histogram", package: "hdrhistogram-swift")], path: "Benchmarks/RemoteCalls", swiftSettings: strict),
         .testTarget(
             name: "FractalADLTests",
             dependencies: ["FractalADL", "HelloWorldComponents"],

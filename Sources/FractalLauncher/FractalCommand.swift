@@ -149,8 +149,9 @@ struct Run: AsyncParsableCommand {
                 return true
             }
         } else {
+            let termination = TerminationSignal.install()
             FileHandle.standardError.write(Data("\(component.name) started; stop with Ctrl-C\n".utf8))
-            await Signals.waitForTermination()
+            await termination.wait()
         }
         return false
     }

@@ -32,6 +32,7 @@ struct NodeCommand: AsyncParsableCommand {
         var options = PeerOptions()
         options.lossTimeout = .milliseconds(Int64(lossTimeout * 1000))
         options.heartbeatInterval = .milliseconds(Int64(max(lossTimeout / 6, 0.05) * 1000))
+        let termination = TerminationSignal.install()
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         if let listen {
             let bound = try await node.listen(at: NodeAddress(parsing: listen))
@@ -41,7 +42,7 @@ struct NodeCommand: AsyncParsableCommand {
             let target = try NodeAddress(parsing: address)
             Task { await keepJoined(node, to: target) }
         }
-        await Signals.waitForTermination()
+        await termination.wait()
         announce("node \(name) stopping")
         await node.shutdown()
     }

@@ -1,42 +1,48 @@
 import Dispatch
 import Foundation
 
-/// Waiting for SIGINT or SIGTERM.
-enum Signals {
-    static func waitForTermination() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = ManagedFlag()
-            var sources: [any DispatchSourceSignal] = []
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { @Sendable in
-                    if resumed.set() { continuation.resume() }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            Retained.sources = sources
-        }
-    }
-
-    /// Keeps the signal sources alive for the life of the process.
-    private enum Retained {
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-    }
-}
-
-/// A flag set once, from any thread.
-final class ManagedFlag: @unchecked Sendable {
+/// SIGINT and SIGTERM, caught from the moment ``TerminationSignal/install()`` returns: a
+/// launcher installs it before it says it is ready, so that a signal sent on that word is
+/// never lost nor fatal.
+final class TerminationSignal: @unchecked Sendable {
     private let lock = NSLock()
-    private var isSet = false
+    private var received = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var sources: [any DispatchSourceSignal] = []
 
-    /// Returns true the first time only.
-    func set() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if isSet { return false }
-        isSet = true
-        return true
+    private init() {}
+
+    static func install() -> TerminationSignal {
+        let signal = TerminationSignal()
+        for number in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { @Sendable [weak signal] in signal?.fire() }
+            source.resume()
+            signal.sources.append(source)
+            // Only now that the source listens: the default action would end the process.
+            Foundation.signal(number, SIG_IGN)
+        }
+        return signal
+    }
+
+    private func fire() {
+        let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
+            received = true
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume()
+    }
+
+    /// Returns once SIGINT or SIGTERM has arrived (at once if one already has).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let already: Bool = lock.withLock {
+                if received { return true }
+                waiter = continuation
+                return false
+            }
+            if already { continuation.resume() }
+        }
     }
 }

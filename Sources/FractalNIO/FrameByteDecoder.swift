@@ -41,15 +41,26 @@ final class FrameInboundHandler: ChannelInboundHandler, Sendable {
     let continuation: AsyncStream<Frame>.Continuation
     let remote: String
     let onError: @Sendable (String) -> Void
+    let onActivity: @Sendable () -> Void
 
-    init(continuation: AsyncStream<Frame>.Continuation, remote: String, onError: @escaping @Sendable (String) -> Void) {
+    init(continuation: AsyncStream<Frame>.Continuation, remote: String,
+         onActivity: @escaping @Sendable () -> Void, onError: @escaping @Sendable (String) -> Void) {
         self.continuation = continuation
         self.remote = remote
+        self.onActivity = onActivity
         self.onError = onError
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
+        onActivity()
+        let frame = unwrapInboundIn(data)
+        // Heartbeats are answered here, on the event loop, however busy the node's tasks are.
+        if frame.kind == .ping {
+            let pong = Frame(.pong, stream: frame.stream, payload: frame.payload).encoded()
+            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: pong)), promise: nil)
+            return
+        }
+        continuation.yield(frame)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

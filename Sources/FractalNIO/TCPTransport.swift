@@ -100,6 +100,9 @@ final class NIOConnection: Connection {
     let remoteDescription: String
     let inbound: AsyncStream<Frame>
     private let reason = NIOLockedValueBox<String?>(nil)
+    private let activity = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+
+    var lastActivity: ContinuousClock.Instant? { activity.withLockedValue { $0 } }
 
     private init(channel: any Channel, inbound: AsyncStream<Frame>, remote: String) {
         self.channel = channel
@@ -115,9 +118,10 @@ final class NIOConnection: Connection {
         let connection = NIOConnection(channel: channel, inbound: stream, remote: remote ?? channel.remoteAddress.map { "\($0)" } ?? "?")
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
-            FrameInboundHandler(continuation: continuation, remote: connection.remoteDescription) { [weak connection] error in
-                connection?.reason.withLockedValue { $0 = $0 ?? error }
-            },
+            FrameInboundHandler(
+                continuation: continuation, remote: connection.remoteDescription,
+                onActivity: { [weak connection] in connection?.activity.withLockedValue { $0 = .now } },
+                onError: { [weak connection] error in connection?.reason.withLockedValue { $0 = $0 ?? error } }),
         ])
         return connection
     }

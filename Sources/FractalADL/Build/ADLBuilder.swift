@@ -26,11 +26,15 @@ struct ADLBuilder {
                 if let controller = plan.controller, let named = ControllerDescription(fractalName: controller) { description = named }
                 component = try factory.newInstance(plan.name, type: type, controller: description)
             } else {
-                component = try factory.newInstance(
-                    plan.name, type: type, controller: .primitive, content: .className(plan.contentClass ?? ""))
+                guard let contentClass = plan.contentClass else {
+                    log.error(plan.location, "'\(plan.name)' has neither content nor sub-components: add <content class=\"…\"/>, or sub-components", notes: plan.origin)
+                    return nil
+                }
+                component = try factory.newInstance(plan.name, type: type, controller: .primitive, content: .className(contentClass))
             }
         } catch let error as FractalError {
-            log.error(place(of: error, in: plan), error.message, notes: plan.origin)
+            let (location, origin) = place(of: error, in: plan)
+            log.error(location, error.message, notes: origin)
             return nil
         } catch {
             log.error(plan.location, "\(error)", notes: plan.origin)
@@ -44,11 +48,13 @@ struct ADLBuilder {
                     do {
                         try controller.set(attribute.name, string: attribute.value)
                     } catch let error as FractalError {
-                        log.error(attribute.location, error.message, notes: plan.origin)
+                        let at = error.kind == .noSuchAttribute ? attribute.nameLocation : attribute.location
+                        log.error(at, error.message, notes: attribute.origin)
                     } catch {}
                 }
             } catch {
-                log.error(plan.attributes[0].location, "'\(plan.name)' sets attributes, but its content declares none", notes: plan.origin)
+                log.error(plan.attributesLocation ?? plan.attributes[0].location,
+                          "'\(plan.name)' sets attributes, but its content declares none", notes: plan.attributes[0].origin)
             }
         }
         for child in plan.children {
@@ -101,16 +107,13 @@ struct ADLBuilder {
         }
     }
 
-    /// The element a runtime error is about.
-    private func place(of error: FractalError, in plan: ComponentPlan) -> SourceLocation? {
-        switch error.kind {
-        case .unknownContentClass:
-            return plan.contentLocation ?? plan.location
-        default:
-            if let name = error.interface, let interface = plan.interfaces.first(where: { $0.type.name == name }) {
-                return interface.location
-            }
-            return plan.contentLocation ?? plan.location
+    /// The element a runtime error is about, and the definitions it came through.
+    private func place(of error: FractalError, in plan: ComponentPlan) -> (SourceLocation?, [Diagnostic.Note]) {
+        if error.kind != .unknownContentClass, let name = error.interface,
+           let interface = plan.interfaces.first(where: { $0.type.name == name }) {
+            return (interface.location, interface.origin)
         }
+        if plan.contentLocation != nil { return (plan.contentLocation, plan.contentOrigin) }
+        return (plan.location, plan.origin)
     }
 }

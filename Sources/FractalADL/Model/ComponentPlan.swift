@@ -8,18 +8,25 @@ public struct ComponentPlan: Sendable, Hashable, Codable {
         public var location: SourceLocation
         /// True for an interface described inside `<controller>` (the membrane).
         public var isControl: Bool
+        /// The definitions it came through (extends, references), innermost first.
+        public var origin: [Diagnostic.Note]
 
-        public init(type: InterfaceType, location: SourceLocation, isControl: Bool = false) {
+        public init(type: InterfaceType, location: SourceLocation, isControl: Bool = false, origin: [Diagnostic.Note] = []) {
             self.type = type
             self.location = location
             self.isControl = isControl
+            self.origin = origin
         }
     }
 
     public struct PlannedAttribute: Sendable, Hashable, Codable {
         public var name: String
         public var value: String
+        /// Where the value is.
         public var location: SourceLocation
+        /// Where the name is.
+        public var nameLocation: SourceLocation
+        public var origin: [Diagnostic.Note]
     }
 
     public struct PlannedBinding: Sendable, Hashable, Codable {
@@ -29,6 +36,7 @@ public struct ComponentPlan: Sendable, Hashable, Codable {
         public var location: SourceLocation
         public var clientLocation: SourceLocation
         public var serverLocation: SourceLocation
+        public var origin: [Diagnostic.Note]
     }
 
     public indirect enum Child: Sendable, Hashable, Codable {
@@ -51,6 +59,9 @@ public struct ComponentPlan: Sendable, Hashable, Codable {
     public var interfaces: [PlannedInterface]
     public var contentClass: String?
     public var contentLocation: SourceLocation?
+    public var contentOrigin: [Diagnostic.Note] = []
+    /// Where `<attributes>` is.
+    public var attributesLocation: SourceLocation?
     public var controller: String?
     public var controllerLocation: SourceLocation?
     public var attributesSignature: String?

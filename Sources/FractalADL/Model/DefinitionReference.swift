@@ -85,10 +85,21 @@ struct ArgumentDeclaration: Hashable {
     var name: String
     var defaultValue: String?
 
+    /// The declarations of `text`; those without a name are left out (see ``unnamed(in:)``).
     static func parse(_ text: String) -> [ArgumentDeclaration] {
-        text.split(separator: ",").map { part in
-            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return ArgumentDeclaration(name: pieces[0], defaultValue: pieces.count > 1 ? pieces[1] : nil)
-        }.filter { !$0.name.isEmpty }
+        text.split(separator: ",").compactMap { part in
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = pieces.first, !name.isEmpty else { return nil }
+            return ArgumentDeclaration(name: name, defaultValue: pieces.count > 1 ? pieces[1] : nil)
+        }
+    }
+
+    /// True when `text` declares an argument without a name (`arguments="=5"` or `"a,,b"`).
+    static func hasUnnamed(in text: String) -> Bool {
+        text.split(separator: ",", omittingEmptySubsequences: false).contains { part in
+            (part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                .trimmingCharacters(in: .whitespaces).isEmpty
+        } && !text.trimmingCharacters(in: .whitespaces).isEmpty
     }
 }

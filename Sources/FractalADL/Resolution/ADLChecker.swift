@@ -18,8 +18,8 @@ struct ADLChecker {
         do {
             _ = try ComponentType(functional.map(\.type))
         } catch let error as FractalError {
-            let place = functional.first { $0.type.name == error.interface }?.location ?? plan.location
-            log.error(place, error.message, notes: plan.origin)
+            let culprit = functional.first { $0.type.name == (error.interface ?? "") }
+            log.error(culprit?.location ?? plan.location, error.message, notes: culprit?.origin ?? plan.origin)
         } catch {}
 
         if let controller = plan.controller, ControllerDescription(fractalName: controller) == nil {
@@ -31,10 +31,10 @@ struct ADLChecker {
         if let registry {
             if let contentClass = plan.contentClass, !registry.hasContentClass(contentClass) {
                 let known = registry.contentClassNames
-                log.error(plan.contentLocation, "unknown content class '\(contentClass)'\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")", notes: plan.origin)
+                log.error(plan.contentLocation, "unknown content class '\(contentClass)'\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")", notes: plan.contentOrigin)
             }
             for interface in plan.interfaces where registry.signature(named: interface.type.signature) == nil {
-                log.error(interface.location, "unknown signature '\(interface.type.signature)' of interface '\(interface.type.name)'", notes: plan.origin)
+                log.error(interface.location, "unknown signature '\(interface.type.signature)' of interface '\(interface.type.name)'", notes: interface.origin)
             }
         }
         checkBindings(of: plan, root: root, isTop: isTop, log: &log)
@@ -105,7 +105,8 @@ struct ADLChecker {
             return .child(componentName, interface)
         }
 
-        for binding in plan.bindings {
+        // A binding without one of its attributes is reported by the DTD already.
+        for binding in plan.bindings where !binding.client.isEmpty && !binding.server.isEmpty {
             let client = resolve(binding.client, at: binding.clientLocation, side: "client")
             let server = resolve(binding.server, at: binding.serverLocation, side: "server")
             guard let client, let server else { continue }
@@ -163,13 +164,13 @@ struct ADLChecker {
                 let name = "\(childPlan.name).\(interface.type.name)"
                 let isBound = interface.type.isCollection ? bound.contains { $0.hasPrefix(name) } : bound.contains(name)
                 if !isBound {
-                    log.warning(interface.location, "mandatory client interface '\(name)' is not bound: '\(plan.name)' cannot start", notes: childPlan.origin)
+                    log.warning(interface.location, "mandatory client interface '\(name)' is not bound: '\(plan.name)' cannot start", notes: interface.origin)
                 }
             }
         }
         if !plan.children.isEmpty || plan.isComposite {
             for interface in own where interface.type.role == .server && !interface.type.isOptional && !bound.contains("this.\(interface.type.name)") {
-                log.warning(interface.location, "mandatory server interface '\(interface.type.name)' of composite '\(plan.name)' is not exported from a sub-component: '\(plan.name)' cannot start", notes: plan.origin)
+                log.warning(interface.location, "mandatory server interface '\(interface.type.name)' of composite '\(plan.name)' is not exported from a sub-component: '\(plan.name)' cannot start", notes: interface.origin)
             }
         }
     }

@@ -13,6 +13,13 @@ public final class ADLLoader {
 
     private var files: [String: XMLReader.Result] = [:]
     private var log = DiagnosticLog()
+    /// How the definition being resolved was reached (extends, references), innermost first:
+    /// the notes of the problems found in it.
+    private var chain: [Diagnostic.Note] = []
+
+    private func error(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
+        log.error(location, message, notes: notes + chain)
+    }
 
     public init(searchPath: [String] = ["ADL"], context: [String: String] = [:]) {
         self.searchPath = searchPath
@@ -35,7 +42,7 @@ public final class ADLLoader {
         if target.hasSuffix(".fractal") || (target.contains("/") && FileManager.default.fileExists(atPath: target)) {
             explicitFile = target
             guard let root = read(target)?.root else {
-                if files[target] == nil { log.error(nil, "no such file: \(target)") }
+                if files[target] == nil { error(nil, "no such file: \(target)") }
                 return nil
             }
             reference = DefinitionReference(name: root.value("name") ?? target, values: .none)
@@ -43,7 +50,7 @@ public final class ADLLoader {
             switch DefinitionReference.parse(target) {
             case .success(let parsed): reference = parsed
             case .failure(let problem):
-                log.error(nil, "bad definition reference: \(problem.message)")
+                error(nil, "bad definition reference: \(problem.message)")
                 return nil
             }
         }
@@ -78,11 +85,16 @@ public final class ADLLoader {
     // MARK: Definitions
 
     private func resolveDefinition(
-        _ reference: DefinitionReference, file explicitFile: String?, referencedAt: SourceLocation?, stack: [String]
+        _ reference: DefinitionReference, file explicitFile: String?, referencedAt: SourceLocation?, stack: [String],
+        reachedThrough outer: [Diagnostic.Note]? = nil
     ) -> (body: Body, location: SourceLocation)? {
+        // Problems with the reference itself are the referencing definition's.
+        let inside = chain
+        if let outer { chain = outer }
+        defer { chain = inside }
         if let start = stack.firstIndex(of: reference.name) {
-            let chain = (stack[start...] + [reference.name]).joined(separator: " → ")
-            log.error(referencedAt, "cycle of definitions: \(chain)")
+            let cycle = (stack[start...] + [reference.name]).joined(separator: " → ")
+            error(referencedAt, "cycle of definitions: \(cycle)")
             return nil
         }
         let path: String
@@ -91,20 +103,21 @@ public final class ADLLoader {
         } else {
             let (found, tried) = locate(reference.name)
             guard let found else {
-                log.error(referencedAt, "unknown definition '\(reference.name)' (looked for \(tried.joined(separator: ", ")))")
+                error(referencedAt, "unknown definition '\(reference.name)' (looked for \(tried.joined(separator: ", ")))")
                 return nil
             }
             path = found
         }
         guard let root = read(path)?.root else { return nil }
         guard root.name == "definition" else {
-            log.error(root.location, "the top element of \(path) is <\(root.name)>; an architecture file holds one <definition>")
+            error(root.location, "the top element of \(path) is <\(root.name)>; an architecture file holds one <definition>")
             return nil
         }
         if let declared = root.value("name"), declared != reference.name, explicitFile == nil {
-            log.error(root.location(of: "name"), "the file of '\(reference.name)' defines '\(declared)'; rename the definition or the file")
+            error(root.location(of: "name"), "the file of '\(reference.name)' defines '\(declared)'; rename the definition or the file")
         }
         let values = argumentValues(of: root, reference: reference, referencedAt: referencedAt ?? root.location)
+        chain = inside
         let substituted = substitute(root, values: values, definition: reference.name)
         let inner = stack + [reference.name]
 
@@ -113,10 +126,14 @@ public final class ADLLoader {
             for part in DefinitionReference.splitTopLevel(extends.value, on: ",") {
                 switch DefinitionReference.parse(part) {
                 case .failure(let problem):
-                    log.error(extends.location, "bad reference in extends: \(problem.message)")
+                    error(extends.location, "bad reference in extends: \(problem.message)")
                 case .success(let parent):
-                    guard let resolved = resolveDefinition(parent, file: nil, referencedAt: extends.location, stack: inner) else { continue }
                     let note = Diagnostic.Note(location: extends.location, message: "inherited from '\(parent.name)', which '\(reference.name)' extends")
+                    let outer = chain
+                    chain = [note] + outer
+                    let resolved = resolveDefinition(parent, file: nil, referencedAt: extends.location, stack: inner, reachedThrough: outer)
+                    chain = outer
+                    guard let resolved else { continue }
                     merged = merged.merged(with: resolved.body.noted(note))
                 }
             }
@@ -128,19 +145,22 @@ public final class ADLLoader {
     /// The values of a definition's arguments: passed, then context, then defaults.
     private func argumentValues(of root: XMLNode, reference: DefinitionReference, referencedAt: SourceLocation) -> [String: String] {
         let declared = ArgumentDeclaration.parse(root.value("arguments") ?? "")
+        if ArgumentDeclaration.hasUnnamed(in: root.value("arguments") ?? "") {
+            error(root.location(of: "arguments"), "arguments=\"\(root.value("arguments") ?? "")\" declares an argument without a name; write name or name=default, separated by commas")
+        }
         var passed: [String: String] = [:]
         switch reference.values {
         case .none:
             break
         case .positional(let values):
             if values.count > declared.count {
-                log.error(referencedAt, "'\(reference.name)' takes \(declared.count) argument\(declared.count == 1 ? "" : "s") (\(declared.map(\.name).joined(separator: ", "))), \(values.count) given")
+                error(referencedAt, "'\(reference.name)' takes \(declared.count) argument\(declared.count == 1 ? "" : "s") (\(declared.map(\.name).joined(separator: ", "))), \(values.count) given")
             }
             for (declaration, value) in zip(declared, values) { passed[declaration.name] = value }
         case .named(let pairs):
             for (name, value) in pairs {
                 if !declared.contains(where: { $0.name == name }) {
-                    log.error(referencedAt, "'\(reference.name)' has no argument named '\(name)' (it declares: \(declared.map(\.name).joined(separator: ", ")))")
+                    error(referencedAt, "'\(reference.name)' has no argument named '\(name)' (it declares: \(declared.map(\.name).joined(separator: ", ")))")
                 }
                 passed[name] = value
             }
@@ -150,7 +170,9 @@ public final class ADLLoader {
             if let value = passed[declaration.name] ?? context[declaration.name] ?? declaration.defaultValue {
                 values[declaration.name] = value
             } else {
-                log.error(referencedAt, "no value for argument '\(declaration.name)' of '\(reference.name)': pass it (\(reference.name)(\(declaration.name)=>…)), give it a default (arguments=\"\(declaration.name)=…\"), or set it in the launch context",
+                // Reported here, once; its uses below substitute nothing rather than report again.
+                values[declaration.name] = ""
+                error(referencedAt, "no value for argument '\(declaration.name)' of '\(reference.name)': pass it (\(reference.name)(\(declaration.name)=>…)), give it a default (arguments=\"\(declaration.name)=…\"), or set it in the launch context",
                           notes: [.init(location: root.location(of: "arguments"), message: "declared here")])
             }
         }
@@ -176,14 +198,14 @@ public final class ADLLoader {
         while let start = rest.range(of: "${") {
             output += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                log.error(location, "'${' is not closed by '}' in \"\(text)\"")
+                error(location, "'${' is not closed by '}' in \"\(text)\"")
                 return output + rest[start.lowerBound...]
             }
             let name = String(rest[start.upperBound..<end])
             if let value = values[name] {
                 output += value
             } else {
-                log.error(location, "undefined argument '\(name)': '\(definition)' declares no such argument and the launch context has no such value")
+                error(location, "undefined argument '\(name)': '\(definition)' declares no such argument and the launch context has no such value")
             }
             rest = rest[rest.index(after: end)...]
         }
@@ -196,7 +218,7 @@ public final class ADLLoader {
         var body = Body()
         var bindingCount: [String: Int] = [:]
         func once(_ item: Body.Item?, _ node: XMLNode) -> Body.Item {
-            if item != nil { log.error(node.location, "<\(element.name)> has more than one <\(node.name)>") }
+            if item != nil { error(node.location, "<\(element.name)> has more than one <\(node.name)>") }
             return Body.Item(node: node, origin: [])
         }
         for child in element.children {
@@ -204,13 +226,13 @@ public final class ADLLoader {
             case "interface":
                 let name = child.value("name") ?? ""
                 if body.interfaces[name] != nil {
-                    log.error(child.location(of: "name"), "duplicate interface name '\(name)' in '\(element.value("name") ?? definition)'")
+                    error(child.location(of: "name"), "duplicate interface name '\(name)' in '\(element.value("name") ?? definition)'")
                 }
                 body.interfaces[name] = Body.Item(node: child, origin: [])
             case "component":
                 let name = child.value("name") ?? ""
                 if body.components[name] != nil {
-                    log.error(child.location(of: "name"), "duplicate component name '\(name)' in '\(element.value("name") ?? definition)'")
+                    error(child.location(of: "name"), "duplicate component name '\(name)' in '\(element.value("name") ?? definition)'")
                 }
                 body.components[name] = component(child, stack: stack, definition: definition)
             case "binding":
@@ -223,7 +245,7 @@ public final class ADLLoader {
                 for attribute in child.children where attribute.name == "attribute" {
                     let name = attribute.value("name") ?? ""
                     if body.attributes[name] != nil {
-                        log.error(attribute.location(of: "name"), "attribute '\(name)' is set twice")
+                        error(attribute.location(of: "name"), "attribute '\(name)' is set twice")
                     }
                     body.attributes[name] = Body.Item(node: attribute, origin: [])
                 }
@@ -252,14 +274,18 @@ public final class ADLLoader {
         }
         switch DefinitionReference.parse(text) {
         case .failure(let problem):
-            log.error(reference.location, "bad definition reference: \(problem.message)")
+            error(reference.location, "bad definition reference: \(problem.message)")
             return Body.ComponentEntry(node: node, origin: [], body: nil)
         case .success(let parsed):
-            guard let resolved = resolveDefinition(parsed, file: nil, referencedAt: reference.location, stack: stack) else {
+            let note = Diagnostic.Note(location: reference.location, message: "in definition '\(parsed.name)', used by component '\(node.value("name") ?? "")' of '\(definition)'")
+            let outer = chain
+            chain = [note] + outer
+            let resolved = resolveDefinition(parsed, file: nil, referencedAt: reference.location, stack: stack, reachedThrough: outer)
+            chain = outer
+            guard let resolved else {
                 return Body.ComponentEntry(node: node, origin: [], body: nil, definition: parsed.name)
             }
-            let note = Diagnostic.Note(location: reference.location, message: "in definition '\(parsed.name)', used by component '\(node.value("name") ?? "")' of '\(definition)'")
-            return Body.ComponentEntry(node: node, origin: [], body: resolved.body.noted(note).merged(with: inline), definition: parsed.name)
+            return Body.ComponentEntry(node: node, origin: [note], body: resolved.body.noted(note).merged(with: inline), definition: parsed.name)
         }
     }
 
@@ -287,32 +313,37 @@ public final class ADLLoader {
             ComponentPlan.PlannedBinding(
                 client: item.node.value("client") ?? "", server: item.node.value("server") ?? "",
                 location: item.node.location,
-                clientLocation: item.node.location(of: "client"), serverLocation: item.node.location(of: "server"))
+                clientLocation: item.node.location(of: "client"), serverLocation: item.node.location(of: "server"),
+                origin: item.origin)
         }
-        return ComponentPlan(
+        var result = ComponentPlan(
             name: name, definition: definition, location: location, interfaces: interfaces,
             contentClass: body.content?.node.value("class"), contentLocation: body.content?.node.location(of: "class"),
             controller: body.controller?.node.value("desc"), controllerLocation: body.controller?.node.location(of: "desc"),
             attributesSignature: body.attributesNode?.node.value("signature"),
             attributes: body.attributes.items.map {
-                .init(name: $0.node.value("name") ?? "", value: $0.node.value("value") ?? "", location: $0.node.location(of: "value"))
+                .init(name: $0.node.value("name") ?? "", value: $0.node.value("value") ?? "", location: $0.node.location(of: "value"),
+                      nameLocation: $0.node.location(of: "name"), origin: $0.origin)
             },
             children: children, bindings: bindings,
             virtualNode: body.virtualNode?.node.value("name"),
             virtualNodeCardinality: body.virtualNode?.node.value("cardinality"),
             virtualNodeLocation: body.virtualNode?.node.location,
             origin: origin)
+        result.contentOrigin = body.content?.origin ?? origin
+        result.attributesLocation = body.attributesNode?.node.location
+        return result
     }
 
     private func interface(_ item: Body.Item, isControl: Bool) -> ComponentPlan.PlannedInterface? {
         let node = item.node
         let name = node.value("name") ?? ""
         guard let roleText = node.value("role") else {
-            log.error(node.location, "interface '\(name)' has no role; add role=\"client\" or role=\"server\"", notes: item.origin)
+            error(node.location, "interface '\(name)' has no role; add role=\"client\" or role=\"server\"", notes: item.origin)
             return nil
         }
         guard let signature = node.value("signature"), !signature.isEmpty else {
-            log.error(node.location, "interface '\(name)' has no signature; add signature=\"…\" naming an @Interface protocol", notes: item.origin)
+            error(node.location, "interface '\(name)' has no signature; add signature=\"…\" naming an @Interface protocol", notes: item.origin)
             return nil
         }
         let role: Role
@@ -324,7 +355,7 @@ public final class ADLLoader {
             name: name, signature: signature, role: role,
             contingency: node.value("contingency") == "optional" ? .optional : .mandatory,
             cardinality: Cardinality(rawValue: node.value("cardinality") ?? "singleton") ?? .singleton)
-        return .init(type: type, location: node.location, isControl: isControl || roleText.hasPrefix("internal-"))
+        return .init(type: type, location: node.location, isControl: isControl || roleText.hasPrefix("internal-"), origin: item.origin)
     }
 }
 

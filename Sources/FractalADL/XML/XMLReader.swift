@@ -15,6 +15,8 @@ enum XMLReader {
     static func read(_ bytes: [UInt8], file: String, validate: Bool = true) -> Result {
         LibXML2.setUp()
         let collector = ErrorCollector(file: file)
+        collector.lineLengths = decode(bytes, declaredEncoding: declaredEncoding(in: bytes))
+            .split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
         let context = Unmanaged.passRetained(collector)
         defer { context.release() }
         return LibXML2.lock.withLock { _ in
@@ -45,14 +47,23 @@ enum XMLReader {
             let root = node(rootElement, file: file, tags: &tags, locations: &locations)
 
             collector.nodeLocations = locations
+            collector.attributeLocations = attributeLocations(root, elements: rootElement)
             if validate, let dtd = ADLDTD.parsed(), let validation = xmlNewValidCtxt() {
                 xmlValidateDtd(validation, document, dtd)
                 xmlFreeValidCtxt(validation)
             }
-            // An unknown element also breaks its parent's content model: say it once.
+            // An unknown element also breaks its parent's content model, and each of its
+            // attributes is undeclared: say it once.
             var diagnostics = collector.diagnostics
-            if diagnostics.contains(where: { $0.message.hasPrefix("unknown element") }) {
-                diagnostics.removeAll { $0.message.contains("content does not follow the DTD") }
+            let unknownElements = Set(diagnostics.compactMap { diagnostic -> String? in
+                guard diagnostic.message.hasPrefix("unknown element <") else { return nil }
+                return String(diagnostic.message.dropFirst("unknown element <".count).prefix { $0 != ">" })
+            })
+            if !unknownElements.isEmpty {
+                diagnostics.removeAll { diagnostic in
+                    diagnostic.message.contains("content does not follow the DTD")
+                        || unknownElements.contains { diagnostic.message.hasPrefix("unknown attribute") && diagnostic.message.hasSuffix("on <\($0)>") }
+                }
             }
             return Result(root: root, diagnostics: diagnostics)
         }
@@ -96,6 +107,25 @@ enum XMLReader {
         return XMLNode(name: name, attributes: attributes, children: children, location: location)
     }
 
+    /// Element pointer → where each of its attributes is, for errors about an attribute.
+    private static func attributeLocations(_ root: XMLNode, elements: xmlNodePtr) -> [UnsafeMutableRawPointer: [String: SourceLocation]] {
+        var table: [UnsafeMutableRawPointer: [String: SourceLocation]] = [:]
+        func walk(_ node: XMLNode, _ element: xmlNodePtr) {
+            table[UnsafeMutableRawPointer(element)] = Dictionary(node.attributes.map { ($0.name, $0.location) }, uniquingKeysWith: { first, _ in first })
+            var child = element.pointee.children
+            var index = 0
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE, index < node.children.count {
+                    walk(node.children[index], current)
+                    index += 1
+                }
+                child = current.pointee.next
+            }
+        }
+        walk(root, elements)
+        return table
+    }
+
     /// The text of an attribute: its children are text (and entity reference) nodes.
     private static func attributeValue(_ attribute: xmlAttrPtr) -> String {
         var value = ""
@@ -107,8 +137,24 @@ enum XMLReader {
         return value
     }
 
+    /// The encoding an XML declaration names, if any (`<?xml … encoding="ISO-8859-1"?>`).
+    static func declaredEncoding(in bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"),
+              let end = head.range(of: "?>"), let key = head.range(of: "encoding=", range: head.startIndex..<end.lowerBound) else { return nil }
+        let rest = head[key.upperBound...].dropFirst()
+        return String(rest.prefix { $0 != "\"" && $0 != "'" })
+    }
+
     /// The document's text, decoded as libxml2 did, to count columns in characters.
     static func decode(_ bytes: [UInt8], declaredEncoding: String?) -> String {
+        var text = decodeAll(bytes, declaredEncoding: declaredEncoding)
+        // A byte-order mark is not a character of the first line.
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        return text
+    }
+
+    private static func decodeAll(_ bytes: [UInt8], declaredEncoding: String?) -> String {
         switch declaredEncoding?.uppercased() {
         case "ISO-8859-1", "LATIN1", "LATIN-1", "ISO_8859-1", "ISO8859-1":
             var text = ""
@@ -131,8 +177,23 @@ final class ErrorCollector: @unchecked Sendable {
     let file: String
     var diagnostics: [Diagnostic] = []
     var nodeLocations: [UnsafeMutableRawPointer: SourceLocation] = [:]
+    var attributeLocations: [UnsafeMutableRawPointer: [String: SourceLocation]] = [:]
+    /// Characters per line, to keep libxml2's columns inside their line.
+    var lineLengths: [Int] = []
 
     init(file: String) { self.file = file }
+
+    /// The attribute a validation message is about, when it is about one that is present.
+    static func attributeNamed(in message: String) -> String? {
+        for pattern in ["^No declaration for attribute (\\S+) of element", "^Value \"[^\"]*\" for attribute (\\S+) of"] {
+            if let regex = try? NSRegularExpression(pattern: pattern),
+               let match = regex.firstMatch(in: message, range: NSRange(message.startIndex..., in: message)),
+               let range = Range(match.range(at: 1), in: message) {
+                return String(message[range])
+            }
+        }
+        return nil
+    }
 
     /// libxml2's validation messages, said the way the rest of the loader says things.
     static func validationMessage(_ message: String) -> String {
@@ -162,11 +223,19 @@ final class ErrorCollector: @unchecked Sendable {
     func record(_ error: xmlError) {
         var message = error.message.map { String(cString: $0) } ?? "XML error"
         message = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        let location: SourceLocation
+        var location: SourceLocation
         if let node = error.node, let known = nodeLocations[node] {
             location = known
+            // Errors about one attribute point at that attribute.
+            if let attribute = Self.attributeNamed(in: message), let place = attributeLocations[node]?[attribute] {
+                location = place
+            }
         } else {
-            location = SourceLocation(file: file, line: max(Int(error.line), 1), column: max(Int(error.int2), 1))
+            let line = max(Int(error.line), 1)
+            var column = max(Int(error.int2), 1)
+            // libxml2 sometimes counts past the end of the line (at the end of its buffer).
+            if line <= lineLengths.count { column = min(column, lineLengths[line - 1] + 1) }
+            location = SourceLocation(file: file, line: line, column: column)
         }
         let severity: Diagnostic.Severity = error.level == XML_ERR_WARNING ? .warning : .error
         let fromValidation = error.domain == Int32(XML_FROM_VALID.rawValue)

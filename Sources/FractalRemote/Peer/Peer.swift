@@ -140,7 +140,8 @@ public final class Peer: CallChannel {
                     do {
                         try await connection.send(Frame(.request, stream: stream, payload: request))
                     } catch {
-                        self.fail(stream, error, cancel: false)
+                        // The connection cannot carry frames any more: nothing else will get through.
+                        self.shutDown(RemoteError(.connectionClosed, node: self.remoteName, "cannot send to \(self.connection.remoteDescription): \(error)"))
                     }
                 }
             }
@@ -229,9 +230,17 @@ public final class Peer: CallChannel {
 
     private func beat() async {
         var sequence: UInt64 = 0
+        var expected = clock.now + options.heartbeatInterval
         while isConnected {
-            do { try await Task.sleep(for: options.heartbeatInterval) } catch { return }
-            if silence() > options.lossTimeout {
+            do { try await Task.sleep(until: expected) } catch { return }
+            let late = clock.now - expected
+            expected = clock.now + options.heartbeatInterval
+            // Woken late: this process was too busy to hear anyone, which says nothing of the
+            // other node. Judge again next time.
+            if late > options.heartbeatInterval { continue }
+            var quiet = silence()
+            if let activity = connection.lastActivity { quiet = min(quiet, clock.now - activity) }
+            if quiet > options.lossTimeout {
                 shutDown(RemoteError(.nodeLost, node: remoteName, "no heartbeat for \(options.lossTimeout): the node is lost"))
                 await connection.close()
                 return

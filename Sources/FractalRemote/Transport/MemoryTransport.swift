@@ -49,6 +49,9 @@ public final class MemoryConnection: Connection {
     private let input: AsyncStream<Frame>.Continuation
     private let other = Mutex<MemoryConnection?>(nil)
     private let closed = Atomic<Bool>(false)
+    private let activity = Mutex<ContinuousClock.Instant?>(nil)
+
+    public var lastActivity: ContinuousClock.Instant? { activity.withLock { $0 } }
 
     private init(remoteDescription: String) {
         self.remoteDescription = remoteDescription
@@ -64,9 +67,12 @@ public final class MemoryConnection: Connection {
     }
 
     public func send(_ frame: Frame) async throws {
-        guard !closed.load(ordering: .acquiring), let other = other.withLock({ $0 }) else {
+        guard !closed.load(ordering: .acquiring) else {
             throw RemoteError(.connectionClosed, "the in-memory connection to \(remoteDescription) is closed")
         }
+        // Severed: the frame is lost on the way, as on a cut cable.
+        guard let other = other.withLock({ $0 }) else { return }
+        other.activity.withLock { $0 = .now }
         other.input.yield(frame)
     }
 

@@ -26,10 +26,14 @@ public protocol Connection: Sendable {
     func close() async
     /// Why the transport closed the connection, when it knows (a failed TLS handshake, say).
     var closeReason: String? { get }
+    /// When bytes last arrived, as the transport saw them (on its own threads, not behind a
+    /// busy task pool): what tells a busy peer from a lost one.
+    var lastActivity: ContinuousClock.Instant? { get }
 }
 
 extension Connection {
     public var closeReason: String? { nil }
+    public var lastActivity: ContinuousClock.Instant? { nil }
 }
 
 /// A listening endpoint.

@@ -1,0 +1,401 @@
+import Fractal
+import FractalADL
+import FractalNIO
+import FractalRemote
+import Histogram
+import NIOCore
+import NIOPosix
+import Synchronization
+
+// Remote calls between two nodes over TCP, against raw SwiftNIO moving the same bytes.
+//
+//   swift build -c release --product RemoteCalls
+//   .build/release/RemoteCalls [seconds per phase (3)] [warm-up seconds (1)] [in flight (64)] [all|remote|raw]
+//
+// Everything runs in this process on 127.0.0.1, on NIO's singleton event loop group:
+// - remote: a server `Node` hosts a component whose `Echo` interface returns the 16 bytes it is
+//   given; a client `Node` connects over `TCPTransport` and calls through
+//   `remoteProxy(…, over: peer)`, either one call at a time from one detached task, or from
+//   N concurrent detached tasks, each looping (N calls in flight on the one connection).
+// - raw: a NIO echo server (a handler that writes back what it reads) and a handler-based NIO
+//   client on the event loop that sends messages of exactly the remote request frame's size
+//   and waits for as many bytes back: one at a time, or N pipelined on one connection
+//   (replies counted by bytes, the next message written as soon as one reply is complete,
+//   flushed once per read burst).
+//
+// Every phase runs `warm-up + seconds`; only calls that complete after the warm-up count, in
+// ops/s and in the latency histogram (send to reply, per call). Every loop is bounded in time
+// and in count (`maximumOps`).
+
+// `public`, not internal, on purpose: with an internal @Interface protocol whose only
+// hand-written conformer in this module is `EchoImpl`, the release build (whole-module
+// optimisation) turned every call through the remote proxy into a direct call of
+// `EchoImpl.echo` — no bytes on the wire, ~0 ns per "remote" call. The optimiser's
+// sole-conforming-type analysis does not seem to see the macro-generated `EchoProxy`
+// conformance. A public protocol may have conformers elsewhere, so it cannot assume that.
+@Interface("bench.Echo")
+public protocol Echo: Sendable {
+    func echo(_ bytes: [UInt8]) async throws -> [UInt8]
+}
+
+final class EchoImpl: Echo {
+    func echo(_ bytes: [UInt8]) async throws -> [UInt8] { bytes }
+}
+
+// MARK: Settings
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let seconds = arguments.count > 0 ? Double(arguments[0]) ?? 3 : 3
+let warmUp = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
+let inFlight = arguments.count > 2 ? max(1, Int(arguments[2]) ?? 64) : 64
+let which = arguments.count > 3 ? arguments[3] : "all"
+let runRemote = which == "all" || which == "remote"
+let runRaw = which == "all" || which == "raw"
+let payload = (0..<16).map { UInt8($0) }
+/// A bound on the calls of one phase, whatever the clock says.
+let maximumOps = 50_000_000
+let group = MultiThreadedEventLoopGroup.singleton
+
+// MARK: Measuring
+
+/// Monotonic nanoseconds (CLOCK_MONOTONIC).
+@inline(__always) func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(seconds * 1e9) }
+
+func newHistogram() -> Histogram<UInt64> {
+    // Nanoseconds, up to 100 s, 3 significant digits.
+    Histogram<UInt64>(highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: .three)
+}
+
+/// The window of a phase: warm-up until `measureFrom`, then counted until `end`.
+struct Window: Sendable {
+    let measureFrom: UInt64
+    let end: UInt64
+
+    static func starting() -> Window {
+        let start = now()
+        return Window(measureFrom: start + nanoseconds(warmUp), end: start + nanoseconds(warmUp + seconds))
+    }
+
+    var measuredSeconds: Double { Double(end - measureFrom) / 1e9 }
+}
+
+struct Outcome: Sendable {
+    var label: String
+    var inFlight: Int
+    var histogram = newHistogram()
+    var errors = 0
+    var seconds: Double
+
+    var opsPerSecond: Double { Double(histogram.totalCount) / seconds }
+    func microseconds(atPercentile percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+}
+
+/// Sizes the remote path puts on the wire, seen by a channel that wraps the peer.
+final class SizeProbe: CallChannel {
+    let inner: any CallChannel
+    let sizes = Mutex<(request: Int, reply: Int)>((0, 0))
+
+    init(_ inner: any CallChannel) { self.inner = inner }
+
+    func send(_ request: [UInt8]) async throws -> [UInt8] {
+        let reply = try await inner.send(request)
+        sizes.withLock { $0 = (request.count, reply.count) }
+        return reply
+    }
+}
+
+/// Frame header on the wire: length (4), kind (1), stream (8).
+let frameOverhead = 13
+
+// MARK: Remote: two nodes over TCPTransport
+
+func remoteLoop(_ echo: any Echo, window: Window, budget: Int) async -> (Histogram<UInt64>, Int) {
+    var histogram = newHistogram()
+    var errors = 0
+    var count = 0
+    while count < budget {
+        let start = now()
+        if start >= window.end { break }
+        do {
+            let reply = try await echo.echo(payload)
+            if reply.count != payload.count { errors += 1 }
+        } catch {
+            errors += 1
+        }
+        let done = now()
+        count += 1
+        if done >= window.measureFrom && done <= window.end { _ = histogram.record(done - start) }
+    }
+    return (histogram, errors)
+}
+
+func measureRemote(_ echo: any Echo, tasks: Int, label: String) async -> Outcome {
+    let window = Window.starting()
+    let budget = maximumOps / tasks
+    let results = await withTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
+        for _ in 0..<tasks {
+            group.addTask { await remoteLoop(echo, window: window, budget: budget) }
+        }
+        var all: [(Histogram<UInt64>, Int)] = []
+        for await result in group { all.append(result) }
+        return all
+    }
+    var outcome = Outcome(label: label, inFlight: tasks, seconds: window.measuredSeconds)
+    for (histogram, errors) in results {
+        outcome.histogram.add(histogram)
+        outcome.errors += errors
+    }
+    return outcome
+}
+
+struct RemoteSetup {
+    let server: Node
+    let client: Node
+    let echo: any Echo
+    let requestFrame: Int
+    let replyFrame: Int
+}
+
+func setUpRemote() async throws -> RemoteSetup {
+    Registry.shared.register(EchoProxy.self)
+    var options = PeerOptions()
+    options.callDeadline = .seconds(10)
+    let transports = TransportRegistry([TCPTransport(group: group)])
+    let server = Node(name: "benchServer", transports: transports, options: options)
+    let client = Node(name: "benchClient", transports: transports, options: options)
+    let address = try await server.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0"))
+    let component = try Component.primitive(
+        "echo", type: ComponentType([InterfaceType(name: "e", signature: EchoProxy.self, role: .server)]),
+        content: EchoImpl())
+    try server.host(component, at: "/bench/echo")
+    try await component.lifeCycleController.start()
+    let peer = try await client.connect(to: address)
+
+    let probe = SizeProbe(peer)
+    let probing = try remoteProxy((any Echo).self, exportedAs: "/bench/echo#e", over: probe)
+    let answer = try await probing.echo(payload)
+    precondition(answer == payload, "the remote echo answered \(answer)")
+    let sizes = probe.sizes.withLock { $0 }
+    let echo = try remoteProxy((any Echo).self, exportedAs: "/bench/echo#e", over: peer)
+    return RemoteSetup(server: server, client: client, echo: echo,
+                       requestFrame: sizes.request + frameOverhead, replyFrame: sizes.reply + frameOverhead)
+}
+
+// MARK: Raw NIO: an echo server, a pipelining client
+
+/// Writes back what it reads; flushes once per read burst.
+final class EchoServerHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.write(data, promise: nil)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+struct RawResult: Sendable {
+    var histogram: Histogram<UInt64>
+    var errors: Int
+}
+
+/// Keeps `depth` messages of `message.readableBytes` bytes in flight; a reply is complete
+/// when that many bytes more have come back (replies come back in order on one connection).
+final class RawClientHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let message: ByteBuffer
+    private let depth: Int
+    private let window: Window
+    private let promise: EventLoopPromise<RawResult>
+    private var histogram = newHistogram()
+    /// Send times of the messages in flight, oldest first (a ring of `depth` slots).
+    private var sentAt: [UInt64]
+    private var oldest = 0
+    private var inFlight = 0
+    private var issued = 0
+    private var received = 0
+    private var stopped = false
+    private var finished = false
+    private var needsFlush = false
+
+    init(message: ByteBuffer, depth: Int, window: Window, promise: EventLoopPromise<RawResult>) {
+        self.message = message
+        self.depth = depth
+        self.window = window
+        self.promise = promise
+        sentAt = Array(repeating: 0, count: depth)
+    }
+
+    private func send(context: ChannelHandlerContext, at time: UInt64) {
+        sentAt[(oldest + inFlight) % depth] = time
+        inFlight += 1
+        issued += 1
+        context.write(wrapOutboundOut(message), promise: nil)
+        needsFlush = true
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let time = now()
+        for _ in 0..<depth { send(context: context, at: time) }
+        context.flush()
+        needsFlush = false
+        // A bound on the wait for the last replies.
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(window.end - time)) + .seconds(10)) {
+            let (handler, context) = bound.value
+            handler.finish(context: context, error: "replies still missing 10 s after the phase's end")
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received += unwrapInboundIn(data).readableBytes
+        let size = message.readableBytes
+        guard received >= size else { return }
+        let time = now()
+        while received >= size && inFlight > 0 {
+            received -= size
+            let start = sentAt[oldest]
+            oldest = (oldest + 1) % depth
+            inFlight -= 1
+            if time >= window.measureFrom && time <= window.end { _ = histogram.record(time - start) }
+            if time < window.end && issued < maximumOps {
+                send(context: context, at: time)
+            } else {
+                stopped = true
+            }
+        }
+        if stopped && inFlight == 0 { finish(context: context, error: nil) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(context: context, error: "the connection closed")
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(context: context, error: "\(error)")
+    }
+
+    private func finish(context: ChannelHandlerContext, error: String?) {
+        guard !finished else { return }
+        finished = true
+        promise.succeed(RawResult(histogram: histogram, errors: error == nil ? 0 : 1))
+        if let error { print("raw client: \(error)") }
+        context.close(promise: nil)
+    }
+}
+
+func startRawServer() async throws -> (channel: any Channel, port: Int) {
+    let channel = try await ServerBootstrap(group: group)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(EchoServerHandler())
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
+    return (channel, channel.localAddress!.port!)
+}
+
+func measureRaw(port: Int, messageSize: Int, depth: Int, label: String) async throws -> Outcome {
+    let loop = group.next()
+    let promise = loop.makePromise(of: RawResult.self)
+    let message = ByteBuffer(repeating: 0x2A, count: messageSize)
+    let window = Window.starting()
+    _ = try await ClientBootstrap(group: loop)
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .connectTimeout(.seconds(5))
+        .channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    RawClientHandler(message: message, depth: depth, window: window, promise: promise))
+            }
+        }
+        .connect(host: "127.0.0.1", port: port).get()
+    let result = try await promise.futureResult.get()
+    return Outcome(label: label, inFlight: depth, histogram: result.histogram, errors: result.errors, seconds: window.measuredSeconds)
+}
+
+// MARK: Report
+
+func formatted(_ value: Double, digits: Int = 1) -> String {
+    let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
+    return "\((value * scale).rounded() / scale)"
+}
+
+func row(_ outcome: Outcome) {
+    let errors = outcome.errors == 0 ? "" : " (\(outcome.errors) errors)"
+    print("| \(outcome.label) | \(outcome.inFlight) | \(formatted(outcome.opsPerSecond, digits: 0)) | "
+        + "\(formatted(outcome.microseconds(atPercentile: 50))) | \(formatted(outcome.microseconds(atPercentile: 99)))\(errors) |")
+}
+
+// MARK: Run
+
+let results = try await Task.detached { () async throws -> [Outcome] in
+    var results: [Outcome] = []
+    var messageSize = 0
+    var remote: RemoteSetup?
+    if runRemote || runRaw {
+        remote = try await setUpRemote()
+        messageSize = remote!.requestFrame
+        print("RemoteCalls: \(warmUp) s warm-up + \(seconds) s per phase; echo of \(payload.count) bytes; "
+            + "remote request frame \(remote!.requestFrame) bytes, reply frame \(remote!.replyFrame) bytes; "
+            + "raw messages of \(messageSize) bytes echoed; \(System.coreCount) cores")
+    }
+    if runRemote, let remote {
+        results.append(await measureRemote(remote.echo, tasks: 1, label: "remote call (Node/TCPTransport)"))
+        results.append(await measureRemote(remote.echo, tasks: inFlight, label: "remote call (Node/TCPTransport)"))
+    }
+    if runRaw {
+        let (server, port) = try await startRawServer()
+        results.append(try await measureRaw(port: port, messageSize: messageSize, depth: 1, label: "raw NIO echo"))
+        results.append(try await measureRaw(port: port, messageSize: messageSize, depth: inFlight, label: "raw NIO echo, pipelined"))
+        try? await server.close()
+    }
+    if let remote {
+        await remote.client.shutdown()
+        await remote.server.shutdown()
+    }
+    return results
+}.value
+
+print("")
+print("| path | in flight | ops/s | p50 µs | p99 µs |")
+print("|---|---:|---:|---:|---:|")
+for outcome in results { row(outcome) }
+
+let remoteOne = results.first { $0.label.hasPrefix("remote") && $0.inFlight == 1 }
+let remoteMany = results.first { $0.label.hasPrefix("remote") && $0.inFlight == inFlight && inFlight > 1 }
+let rawOne = results.first { $0.label.hasPrefix("raw") && $0.inFlight == 1 }
+let rawMany = results.first { $0.label.hasPrefix("raw") && $0.inFlight == inFlight && inFlight > 1 }
+if let remoteOne, let rawOne {
+    let p50 = remoteOne.microseconds(atPercentile: 50) / rawOne.microseconds(atPercentile: 50)
+    let p99 = remoteOne.microseconds(atPercentile: 99) / rawOne.microseconds(atPercentile: 99)
+    print("")
+    print("round trip, one in flight, remote/raw: p50 \(formatted(p50, digits: 2))× (goal ≤ 1.5×) \(p50 <= 1.5 ? "met" : "NOT met"), "
+        + "p99 \(formatted(p99, digits: 2))×, ops/s \(formatted(remoteOne.opsPerSecond / rawOne.opsPerSecond, digits: 2))×")
+}
+if let remoteMany, let rawMany {
+    let ratio = remoteMany.opsPerSecond / rawMany.opsPerSecond
+    print("throughput, \(inFlight) in flight, remote/raw: \(formatted(ratio, digits: 3))× (goal ≥ 0.7×) \(ratio >= 0.7 ? "met" : "NOT met")")
+}
