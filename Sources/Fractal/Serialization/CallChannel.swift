@@ -5,6 +5,14 @@
 public protocol CallChannel: Sendable {
     /// Sends one encoded ``CallRequest`` and returns the encoded ``CallReply``.
     func send(_ request: [UInt8]) async throws -> [UInt8]
+    /// The same, failing when no reply comes within `deadline` (the channel's own default when nil).
+    func send(_ request: [UInt8], deadline: Duration?) async throws -> [UInt8]
+}
+
+extension CallChannel {
+    public func send(_ request: [UInt8], deadline: Duration?) async throws -> [UInt8] {
+        try await send(request)
+    }
 }
 
 /// A channel to an ``ExportTable`` in this process: every call is encoded, decoded, served and
@@ -39,9 +47,10 @@ struct RemoteTarget: EndpointSource {
     let name: String
     let signature: String
     let channel: any CallChannel
+    var deadline: Duration? = nil
 
     func endpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
-        RemoteEndpoint(target: name, signature: self.signature, channel: channel)
+        RemoteEndpoint(target: name, signature: self.signature, channel: channel, deadline: deadline)
     }
 }
 
@@ -53,15 +62,18 @@ public struct RemoteReference: Sendable, Hashable, CustomStringConvertible {
     public let signature: String
     /// How people see it: `node:/Path/component#interface`.
     public let description: String
+    /// How long each call through this binding waits for its reply; the channel's default when nil.
+    public let deadline: Duration?
 
-    public init(channel: any CallChannel, export: String, signature: String, description: String) {
+    public init(channel: any CallChannel, export: String, signature: String, description: String, deadline: Duration? = nil) {
         self.channel = channel
         self.export = export
         self.signature = signature
         self.description = description
+        self.deadline = deadline
     }
 
-    var target: RemoteTarget { RemoteTarget(name: export, signature: signature, channel: channel) }
+    var target: RemoteTarget { RemoteTarget(name: export, signature: signature, channel: channel, deadline: deadline) }
 
     public static func == (lhs: RemoteReference, rhs: RemoteReference) -> Bool { lhs.description == rhs.description }
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }

@@ -117,6 +117,11 @@ public final class Peer: CallChannel {
         try await call(request, deadline: options.callDeadline)
     }
 
+    /// Sends an encoded call and waits for its encoded reply, up to `deadline` (the default when nil).
+    public func send(_ request: [UInt8], deadline: Duration?) async throws -> [UInt8] {
+        try await call(request, deadline: deadline ?? options.callDeadline)
+    }
+
     /// Sends an encoded call and waits for its encoded reply, up to `deadline`.
     public func call(_ request: [UInt8], deadline: Duration) async throws -> [UInt8] {
         let stream = nextStream.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -1,0 +1,89 @@
+import Fractal
+@testable import FractalNIO
+@testable import FractalRemote
+import Foundation
+import Testing
+
+/// Nodes over TLS with mutual authentication, on 127.0.0.1.
+@Suite(.serialized) struct TLSNodeTests {
+    static let certificates: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-tls-\(getpid())").path
+        try? CertificateAuthority.make(in: folder, nodes: ["server", "client"])
+        return folder
+    }()
+
+    func node(_ name: String, identity: TLSIdentity) throws -> Node {
+        Node(name: name, registry: RemoteWorld.registry,
+             transports: TransportRegistry([try TCPTransport(tls: identity)]), options: RemoteWorld.fastOptions)
+    }
+
+    @Test func nodesWithCertificatesFromTheCommunityCACallEachOther() async throws {
+        let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
+        let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let client = try node("client", identity: CertificateAuthority.identity(of: "client", in: Self.certificates))
+        let peer = try await client.connect(to: address)
+        #expect(peer.remoteName == "server")
+        let control = try client.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.echoPlan("echo"), path: "echo")
+        try await control.start("echo")
+        let echo = try remoteProxy((any Echo).self, exportedAs: "echo#e", over: peer, registry: RemoteWorld.registry)
+        #expect(try await echo.echo(99) == 99)
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aNodeWithoutACertificateFromTheCommunityIsRefusedBeforeAnyCall() async throws {
+        let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
+        let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        // Another community: its own CA, whose certificates the server does not trust.
+        let strangers = Self.certificates + "-strangers"
+        try CertificateAuthority.make(in: strangers, nodes: ["intruder"])
+        var intruderIdentity = CertificateAuthority.identity(of: "intruder", in: strangers)
+        intruderIdentity.certificateAuthorityPath = CertificateAuthority.identity(of: "server", in: Self.certificates).certificateAuthorityPath
+        let intruder = try node("intruder", identity: intruderIdentity)
+        do {
+            let peer = try await intruder.connect(to: address)
+            _ = try await intruder.control(of: peer).info()
+            Issue.record("a node with a certificate from another CA was served")
+        } catch let error as RemoteError {
+            #expect([.handshakeFailed, .connectionClosed, .connectionFailed].contains(error.kind), "\(error)")
+        }
+        #expect(server.peerNames.isEmpty)
+        await intruder.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aPlainTCPClientIsRefusedByATLSNode() async throws {
+        let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
+        let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let plain = Node(name: "plain", registry: RemoteWorld.registry, transports: TransportRegistry([TCPTransport()]), options: RemoteWorld.fastOptions)
+        var tcp = address
+        tcp.scheme = "tcp"
+        await #expect(throws: RemoteError.self) { _ = try await plain.connect(to: tcp) }
+        #expect(server.peerNames.isEmpty)
+        await plain.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aBindingDeadlineOverridesTheDefault() async throws {
+        let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
+        let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let client = try node("client", identity: CertificateAuthority.identity(of: "client", in: Self.certificates))
+        let peer = try await client.connect(to: address)
+        let control = try client.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.echoPlan("echo"), path: "echo")
+        try await control.start("echo")
+        let relay = Relay()
+        let component = try Component.primitive(
+            "relay",
+            type: ComponentType([InterfaceType(name: "target", signature: EchoProxy.self, role: .client)]),
+            content: relay, registry: RemoteWorld.registry)
+        try component.bindingController.bind("target", to: RemoteReference(
+            channel: peer, export: "echo#e", signature: "remote.Echo", description: "server:echo#e", deadline: .milliseconds(200)))
+        try await component.lifeCycleController.start()
+        await #expect(throws: RemoteError.self) { _ = try await relay.target().slow(2_000) }
+        #expect(try await relay.target().echo(5) == 5)
+        await client.shutdown()
+        await server.shutdown()
+    }
+}
