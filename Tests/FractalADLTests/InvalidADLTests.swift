@@ -222,6 +222,15 @@ func expectFirstError(_ expected: ExpectedDiagnostic, in report: ADL.Report, sou
         expectFirstError(at("ExternalEntity", 6, 21, "Attribute references external entity 'e'"), in: report)
     }
 
+    @Test func linesAfterAMalformedXMLDeclarationOverTwoLines() {
+        // `<?xml versi⏎n="1.0"?>` (found by ADLFuzzTests): `versi` is column 7; the `&` of
+        // `  <comment text="a & b"/>` is on line 4, column 20, reported just after it. The
+        // newline inside the broken declaration still counts.
+        let report = InvalidFixtures.check("MalformedXMLDeclarationOverTwoLines")
+        expectFirstError(at("MalformedXMLDeclarationOverTwoLines", 1, 7, "Malformed declaration expecting version"), in: report)
+        expectDiagnostic(at("MalformedXMLDeclarationOverTwoLines", 4, 21, "xmlParseEntityRef: no name"), in: report.errors)
+    }
+
     // MARK: - Validation against the shipped DTD
 
     @Test func unknownElement() {

@@ -15,8 +15,11 @@ enum XMLReader {
     static func read(_ bytes: [UInt8], file: String, validate: Bool = true) -> Result {
         LibXML2.setUp()
         let collector = ErrorCollector(file: file)
-        collector.lineLengths = decode(bytes, declaredEncoding: declaredEncoding(in: bytes))
-            .split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
+        let text = decode(bytes, declaredEncoding: declaredEncoding(in: bytes))
+        collector.lineLengths = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
+        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") {
+            collector.declarationNewlines = text[..<end.lowerBound].filter { $0 == "\n" }.count
+        }
         let context = Unmanaged.passRetained(collector)
         defer { context.release() }
         return LibXML2.lock.withLock { _ in
@@ -180,6 +183,10 @@ final class ErrorCollector: @unchecked Sendable {
     var attributeLocations: [UnsafeMutableRawPointer: [String: SourceLocation]] = [:]
     /// Characters per line, to keep libxml2's columns inside their line.
     var lineLengths: [Int] = []
+    /// Newlines inside the XML declaration: libxml2 does not count them when it recovers from
+    /// a malformed declaration, so its later lines are short by that many.
+    var declarationNewlines = 0
+    private var lineDrift = 0
 
     init(file: String) { self.file = file }
 
@@ -231,7 +238,8 @@ final class ErrorCollector: @unchecked Sendable {
                 location = place
             }
         } else {
-            let line = max(Int(error.line), 1)
+            let line = max(Int(error.line), 1) + lineDrift
+            if lineDrift == 0, declarationNewlines > 0, message.contains("declaration") { lineDrift = declarationNewlines }
             var column = max(Int(error.int2), 1)
             // libxml2 sometimes counts past the end of the line (at the end of its buffer).
             if line <= lineLengths.count { column = min(column, lineLengths[line - 1] + 1) }
