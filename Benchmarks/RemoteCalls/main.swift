@@ -10,7 +10,12 @@ import Synchronization
 // Remote calls between two nodes over TCP, against raw SwiftNIO moving the same bytes.
 //
 //   swift build -c release --product RemoteCalls
-//   .build/release/RemoteCalls [seconds per phase (3)] [warm-up seconds (1)] [in flight (64)] [all|remote|raw]
+//   .build/release/RemoteCalls [seconds per phase (3)] [warm-up seconds (1)] [in flight (64)] [phases]
+//
+// `phases` is `all` (the default), `remote`, `raw`, or one phase alone (for a profiler):
+// `remote1`, `remoteN`, `raw1`, `rawN`, `loopback`.
+// `--nio-executor` (an experiment, not the default): installs NIO's singleton event loop group as
+// Swift concurrency's global executor first, so tasks and channels share the same two threads.
 //
 // Everything runs in this process on 127.0.0.1, on NIO's singleton event loop group:
 // - remote: a server `Node` hosts a component whose `Echo` interface returns the 16 bytes it is
@@ -21,7 +26,11 @@ import Synchronization
 //   client on the event loop that sends messages of exactly the remote request frame's size
 //   and waits for as many bytes back: one at a time, or N pipelined on one connection
 //   (replies counted by bytes, the next message written as soon as one reply is complete,
-//   flushed once per read burst).
+//   flushed once per read burst). The server's connection and the client run on different
+//   event loops, so each end has its own thread, as between two nodes.
+// - one more row, for analysis only: the same calls through a `LoopbackChannel` to an
+//   `ExportTable` in this process — the serialising path (JSON, call message, dispatch through
+//   the membrane) without a peer, a transport or a socket.
 //
 // Every phase runs `warm-up + seconds`; only calls that complete after the warm-up count, in
 // ops/s and in the latency histogram (send to reply, per call). Every loop is bounded in time
@@ -44,13 +53,21 @@ final class EchoImpl: Echo {
 
 // MARK: Settings
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+let flags = Set(CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") })
+let arguments = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
+let nioExecutor = flags.contains("--nio-executor")
+    && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 let seconds = arguments.count > 0 ? Double(arguments[0]) ?? 3 : 3
 let warmUp = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
 let inFlight = arguments.count > 2 ? max(1, Int(arguments[2]) ?? 64) : 64
 let which = arguments.count > 3 ? arguments[3] : "all"
-let runRemote = which == "all" || which == "remote"
-let runRaw = which == "all" || which == "raw"
+func runs(_ phase: String) -> Bool {
+    switch which {
+    case "all": true
+    case "remote", "raw": phase.hasPrefix(which)
+    default: phase == which
+    }
+}
 let payload = (0..<16).map { UInt8($0) }
 /// A bound on the calls of one phase, whatever the clock says.
 let maximumOps = 50_000_000
@@ -154,6 +171,8 @@ struct RemoteSetup {
     let server: Node
     let client: Node
     let echo: any Echo
+    /// The same interface through a `LoopbackChannel`: the serialising path alone.
+    let loopback: any Echo
     let requestFrame: Int
     let replyFrame: Int
 }
@@ -178,8 +197,12 @@ func setUpRemote() async throws -> RemoteSetup {
     let answer = try await probing.echo(payload)
     precondition(answer == payload, "the remote echo answered \(answer)")
     let sizes = probe.sizes.withLock { $0 }
+    precondition(sizes.request > 0, "the call did not go through the channel (see the note on `Echo`)")
     let echo = try remoteProxy((any Echo).self, exportedAs: "/bench/echo#e", over: peer)
-    return RemoteSetup(server: server, client: client, echo: echo,
+    let exports = ExportTable()
+    try exports.export(component.interface(named: "e"), as: "/bench/echo#e")
+    let loopback = try remoteProxy((any Echo).self, exportedAs: "/bench/echo#e", over: LoopbackChannel(exports))
+    return RemoteSetup(server: server, client: client, echo: echo, loopback: loopback,
                        requestFrame: sizes.request + frameOverhead, replyFrame: sizes.reply + frameOverhead)
 }
 
@@ -229,6 +252,7 @@ final class RawClientHandler: ChannelInboundHandler {
     private var stopped = false
     private var finished = false
     private var needsFlush = false
+    private var timeout: Scheduled<Void>?
 
     init(message: ByteBuffer, depth: Int, window: Window, promise: EventLoopPromise<RawResult>) {
         self.message = message
@@ -253,7 +277,7 @@ final class RawClientHandler: ChannelInboundHandler {
         needsFlush = false
         // A bound on the wait for the last replies.
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(window.end - time)) + .seconds(10)) {
+        timeout = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(window.end - time)) + .seconds(10)) {
             let (handler, context) = bound.value
             handler.finish(context: context, error: "replies still missing 10 s after the phase's end")
         }
@@ -298,14 +322,23 @@ final class RawClientHandler: ChannelInboundHandler {
     private func finish(context: ChannelHandlerContext, error: String?) {
         guard !finished else { return }
         finished = true
+        timeout?.cancel()
+        timeout = nil
         promise.succeed(RawResult(histogram: histogram, errors: error == nil ? 0 : 1))
         if let error { print("raw client: \(error)") }
         context.close(promise: nil)
     }
 }
 
+/// The event loops of the raw phases: the server's connection on one, the client on the other,
+/// so that, as between two nodes, each end has its own thread.
+let rawLoops: (server: any EventLoop, client: any EventLoop) = {
+    let loops = Array(group.makeIterator())
+    return (loops[0], loops[loops.count > 1 ? 1 : 0])
+}()
+
 func startRawServer() async throws -> (channel: any Channel, port: Int) {
-    let channel = try await ServerBootstrap(group: group)
+    let channel = try await ServerBootstrap(group: rawLoops.server, childGroup: rawLoops.server)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         .childChannelInitializer { channel in
@@ -318,7 +351,7 @@ func startRawServer() async throws -> (channel: any Channel, port: Int) {
 }
 
 func measureRaw(port: Int, messageSize: Int, depth: Int, label: String) async throws -> Outcome {
-    let loop = group.next()
+    let loop = rawLoops.client
     let promise = loop.makePromise(of: RawResult.self)
     let message = ByteBuffer(repeating: 0x2A, count: messageSize)
     let window = Window.starting()
@@ -353,29 +386,34 @@ func row(_ outcome: Outcome) {
 
 let results = try await Task.detached { () async throws -> [Outcome] in
     var results: [Outcome] = []
-    var messageSize = 0
-    var remote: RemoteSetup?
-    if runRemote || runRaw {
-        remote = try await setUpRemote()
-        messageSize = remote!.requestFrame
-        print("RemoteCalls: \(warmUp) s warm-up + \(seconds) s per phase; echo of \(payload.count) bytes; "
-            + "remote request frame \(remote!.requestFrame) bytes, reply frame \(remote!.replyFrame) bytes; "
-            + "raw messages of \(messageSize) bytes echoed; \(System.coreCount) cores")
-    }
-    if runRemote, let remote {
+    // The remote setup also tells the raw phases their message size: the remote request frame's.
+    let remote = try await setUpRemote()
+    let messageSize = remote.requestFrame
+    print("RemoteCalls: \(warmUp) s warm-up + \(seconds) s per phase; echo of \(payload.count) bytes; "
+        + "remote request frame \(remote.requestFrame) bytes, reply frame \(remote.replyFrame) bytes; "
+        + "raw messages of \(messageSize) bytes echoed back; \(System.coreCount) cores"
+        + (nioExecutor ? "; tasks on NIO's event loops (--nio-executor)" : ""))
+    if runs("remote1") {
         results.append(await measureRemote(remote.echo, tasks: 1, label: "remote call (Node/TCPTransport)"))
+    }
+    if runs("remoteN") {
         results.append(await measureRemote(remote.echo, tasks: inFlight, label: "remote call (Node/TCPTransport)"))
     }
-    if runRaw {
+    if runs("loopback") {
+        results.append(await measureRemote(remote.loopback, tasks: 1, label: "serialising path only, no network (LoopbackChannel)"))
+    }
+    if runs("raw1") || runs("rawN") {
         let (server, port) = try await startRawServer()
-        results.append(try await measureRaw(port: port, messageSize: messageSize, depth: 1, label: "raw NIO echo"))
-        results.append(try await measureRaw(port: port, messageSize: messageSize, depth: inFlight, label: "raw NIO echo, pipelined"))
+        if runs("raw1") {
+            results.append(try await measureRaw(port: port, messageSize: messageSize, depth: 1, label: "raw NIO echo"))
+        }
+        if runs("rawN") {
+            results.append(try await measureRaw(port: port, messageSize: messageSize, depth: inFlight, label: "raw NIO echo, pipelined"))
+        }
         try? await server.close()
     }
-    if let remote {
-        await remote.client.shutdown()
-        await remote.server.shutdown()
-    }
+    await remote.client.shutdown()
+    await remote.server.shutdown()
     return results
 }.value
 

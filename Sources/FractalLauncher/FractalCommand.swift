@@ -117,11 +117,16 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @Option(help: "With --deployment: seconds a call to another node waits for its reply.")
+    var callDeadline: Double = 30
+
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
+        // Caught from the start: a signal at any moment stops what was started, cleanly.
+        let termination = TerminationSignal.install()
         if let deployment {
-            try await runDeployed(deployment)
+            try await runDeployed(deployment, termination: termination)
             return
         }
         let (component, plan) = try load.instantiate(definition)
@@ -132,31 +137,45 @@ struct Run: AsyncParsableCommand {
             printDiagnostics([Diagnostic(.error, at: ADL.locate(error, in: plan), error.description)])
             throw ExitCode(1)
         }
-        let failed = await runOrWait(component)
+        let failed = await runOrWait(component, termination: termination)
         try await component.lifeCycleController.stop()
         if failed { throw ExitCode(1) }
     }
 
     /// Calls the Runnable interface, if any, else waits for a termination signal. True on failure.
-    private func runOrWait(_ component: Component) async -> Bool {
+    private func runOrWait(_ component: Component, termination: TerminationSignal) async -> Bool {
         if let runnable = component.interfaces.first(where: {
             $0.type.role == .server && component.registry.isSubsignature($0.type.signature, of: RunnableProxy.signatureName)
         }) {
-            do {
-                try await runnable.callable(as: (any Runnable).self).run()
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                return true
+            // Whichever ends first: the run, or a signal (then the run is abandoned, and the
+            // caller stops everything).
+            let outcome = Resumer<Bool>()
+            let running = Task {
+                do {
+                    try await runnable.callable(as: (any Runnable).self).run()
+                    outcome.succeed(false)
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    outcome.succeed(true)
+                }
             }
+            let watching = Task {
+                await termination.wait()
+                FileHandle.standardError.write(Data("interrupted; stopping\n".utf8))
+                outcome.succeed(true)
+            }
+            let failed = (try? await outcome.value()) ?? true
+            running.cancel()
+            watching.cancel()
+            return failed
         } else {
-            let termination = TerminationSignal.install()
             FileHandle.standardError.write(Data("\(component.name) started; stop with Ctrl-C\n".utf8))
             await termination.wait()
         }
         return false
     }
 
-    private func runDeployed(_ path: String) async throws {
+    private func runDeployed(_ path: String, termination: TerminationSignal) async throws {
         let descriptor: DeploymentDescriptor
         let plan: ComponentPlan
         do {
@@ -166,9 +185,12 @@ struct Run: AsyncParsableCommand {
             printDiagnostics(error.diagnostics)
             throw ExitCode(1)
         }
-        let coordinator = Node(name: "launcher", transports: try Transports.make(tls.identity()))
+        var options = PeerOptions()
+        options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
+        let coordinator = Node(name: "launcher", transports: try Transports.make(tls.identity()), options: options)
         let processes = NodeProcesses()
         var failed = false
+        var deployedArchitecture: Deployer.Deployed?
         do {
             if let listen {
                 let bound = try await coordinator.listen(at: NodeAddress(parsing: listen))
@@ -179,17 +201,19 @@ struct Run: AsyncParsableCommand {
                 peers[virtualNode] = try await reach(target, from: coordinator, processes: processes)
             }
             let deployed = try await Deployer(coordinator: coordinator).deploy(plan, nodes: peers)
+            deployedArchitecture = deployed
             for (component, node) in deployed.placement.sorted(by: { $0.key < $1.key }) {
                 FileHandle.standardError.write(Data("\(component) on \(node)\n".utf8))
             }
             try await deployed.start()
-            failed = await runOrWait(deployed.top)
+            failed = await runOrWait(deployed.top, termination: termination)
             try await deployed.stop()
-            await deployed.remove()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             failed = true
         }
+        // Whatever happened, nothing stays on the nodes.
+        await deployedArchitecture?.remove()
         await coordinator.shutdown()
         processes.stopAll()
         if failed { throw ExitCode(1) }

@@ -62,14 +62,23 @@ final class NodeProcesses: @unchecked Sendable {
         return try await found.value()
     }
 
-    /// Asks every started process to stop (SIGTERM) and waits for it.
-    func stopAll() {
+    /// Asks every started process to stop (SIGTERM), waits up to `grace` for them, then kills
+    /// those still running (SIGKILL).
+    func stopAll(grace: Duration = .seconds(5)) {
         let all = lock.withLock { () -> [(name: String, process: Process)] in
             defer { processes = [] }
             return processes
         }
         for (_, process) in all where process.isRunning { process.terminate() }
-        for (_, process) in all { process.waitUntilExit() }
+        let deadline = ContinuousClock.now + grace
+        for (name, process) in all {
+            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+            if process.isRunning {
+                FileHandle.standardError.write(Data("node process \(name) did not stop within \(grace); killing it\n".utf8))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
     }
 }
 

@@ -66,7 +66,7 @@ public struct DeploymentDescriptor: Sendable, Hashable {
                     continue
                 }
                 guard virtualNode.children.count == 1, let target = virtualNode.children.first else {
-                    diagnostics.append(Diagnostic(at: virtualNode.location, "<virtual-node name=\"\(name)\"> needs exactly one <node>, <local-process> or <ssh>"))
+                    diagnostics.append(Diagnostic(at: virtualNode.location, "<virtual-node name=\"\(name)\"> needs exactly one <node>, <local-process>, <ssh> or <joining-node>"))
                     continue
                 }
                 func required(_ attribute: String) -> String? {

@@ -48,7 +48,11 @@ public final class Node: Sendable {
     public func listen(at address: NodeAddress) async throws -> NodeAddress {
         let listener = try await transports.transport(for: address).listen(at: address) { [weak self] connection in
             guard let self else { return }
-            _ = try? await self.adopt(connection)
+            do {
+                _ = try await self.adopt(connection)
+            } catch {
+                RemoteLog.warning("node \(self.name) refused a connection from \(connection.remoteDescription): \(error)")
+            }
         }
         state.withLock { $0.listeners.append(listener) }
         return listener.address
@@ -64,6 +68,11 @@ public final class Node: Sendable {
         let peer = try await Peer.start(on: connection, localName: name, options: options) { [weak self] request in
             guard let self else { return [] }
             return await self.serve(request)
+        }
+        let duplicate = state.withLock { $0.peers[peer.remoteName].map { $0.isConnected } ?? false }
+        if duplicate || peer.remoteName == name {
+            await peer.close(reason: "a node named '\(peer.remoteName)' is already connected here")
+            throw RemoteError(.handshakeFailed, node: peer.remoteName, "a node named '\(peer.remoteName)' is already connected to '\(name)'")
         }
         let waiters = state.withLock { state -> [CheckedContinuation<Peer, any Error>] in
             state.peers[peer.remoteName] = peer
@@ -184,4 +193,11 @@ final class Weak<T: AnyObject & Sendable>: Sendable {
     init(_ object: T) { box = Mutex(WeakBox(object: object)) }
 
     var object: T? { box.withLock { $0.object } }
+}
+
+/// Where the distribution layer reports what it refuses: standard error.
+enum RemoteLog {
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
 }

@@ -42,6 +42,15 @@ final class NodeService: NodeControl {
     func bind(_ path: String, client: String, node target: String, export: String, signature: String, via: String) async throws {
         let node = try current()
         let component = try node.hosted(path)
+        if target == node.name {
+            // Both components are here: a local binding.
+            let parts = export.split(separator: "#", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+                throw FractalError(.noSuchInterface, component: path, interface: client, "'\(export)' names no hosted interface")
+            }
+            try component.bindingController.bind(client, to: node.hosted(parts[0]).interface(named: parts[1]))
+            return
+        }
         let reference: RemoteReference
         if let direct = node.peer(named: target) {
             reference = RemoteReference(channel: direct, export: export, signature: signature, description: "\(target):\(export)")

@@ -124,6 +124,10 @@ public final class Peer: CallChannel {
 
     /// Sends an encoded call and waits for its encoded reply, up to `deadline`.
     public func call(_ request: [UInt8], deadline: Duration) async throws -> [UInt8] {
+        guard request.count + 4 + Frame.headerSize <= options.maximumFrameSize else {
+            throw RemoteError(.frameTooLarge, node: remoteName,
+                              "a call of \(request.count) bytes exceeds the frame limit of \(options.maximumFrameSize) bytes")
+        }
         let stream = nextStream.wrappingAdd(1, ordering: .relaxed).oldValue
         let timer = Task { [weak self] in
             do { try await Task.sleep(for: deadline) } catch { return }

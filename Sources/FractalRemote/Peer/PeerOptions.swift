@@ -1,6 +1,7 @@
 /// Timing of a ``Peer``: deadlines and heartbeats.
 public struct PeerOptions: Sendable {
-    /// How long a call waits for its reply unless the binding says otherwise.
+    /// How long a call waits for its reply unless its binding says otherwise
+    /// (``Fractal/RemoteReference/deadline``).
     public var callDeadline: Duration = .seconds(30)
     /// How often a peer sends a heartbeat.
     public var heartbeatInterval: Duration = .milliseconds(500)
@@ -9,6 +10,9 @@ public struct PeerOptions: Sendable {
     public var lossTimeout: Duration = .seconds(3)
     /// How long the hello exchange may take.
     public var handshakeTimeout: Duration = .seconds(5)
+    /// The largest frame this node sends; a larger call fails here, before it reaches the wire
+    /// (where the receiver would close the connection and fail every call on it).
+    public var maximumFrameSize: Int = Frame.defaultMaximumSize
 
     public init() {}
 }
