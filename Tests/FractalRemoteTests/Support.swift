@@ -64,8 +64,8 @@ enum RemoteWorld {
     static var fastOptions: PeerOptions {
         var options = PeerOptions()
         options.heartbeatInterval = .milliseconds(100)
-        options.lossTimeout = .milliseconds(600)
-        options.callDeadline = .seconds(5)
+        options.lossTimeout = .seconds(2)
+        options.callDeadline = .seconds(30)
         return options
     }
 }

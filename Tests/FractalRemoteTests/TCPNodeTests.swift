@@ -26,10 +26,10 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
 
     /// Short heartbeats; a generous call deadline, so only the deadline test sees deadlines.
     ///
-    /// The loss timeout is long on purpose: no test here is about losing a node, and a peer
-    /// notes what it hears on the cooperative pool, so while the suites running beside these
-    /// ones keep that pool busy (thousands of calls on 2 cores), a loss timeout of 1 s declares
-    /// healthy nodes lost (see the report of these tests; NodeProcessTests checks real losses).
+    /// The loss timeout is long on purpose: only `aNodeBusyWithABurstOfCallsIsNotDeclaredLost`
+    /// is about heartbeats (it uses 1 s), and while the suites running beside these ones keep the
+    /// cooperative pool busy (thousands of calls on 2 cores), a peer woken late skips its pings,
+    /// so a loss timeout of 1 s can declare healthy nodes lost. NodeProcessTests checks real losses.
     static var options: PeerOptions {
         var options = PeerOptions()
         options.heartbeatInterval = .milliseconds(100)

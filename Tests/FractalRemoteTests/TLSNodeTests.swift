@@ -12,9 +12,17 @@ import Testing
         return folder
     }()
 
+    /// These tests are not about losing nodes: a loss timeout that other suites' load on the
+    /// shared event loops cannot reach.
+    static var options: PeerOptions {
+        var options = RemoteWorld.fastOptions
+        options.lossTimeout = .seconds(10)
+        return options
+    }
+
     func node(_ name: String, identity: TLSIdentity) throws -> Node {
         Node(name: name, registry: RemoteWorld.registry,
-             transports: TransportRegistry([try TCPTransport(tls: identity)]), options: RemoteWorld.fastOptions)
+             transports: TransportRegistry([try TCPTransport(tls: identity)]), options: Self.options)
     }
 
     @Test func nodesWithCertificatesFromTheCommunityCACallEachOther() async throws {
@@ -56,7 +64,7 @@ import Testing
     @Test func aPlainTCPClientIsRefusedByATLSNode() async throws {
         let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
         let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
-        let plain = Node(name: "plain", registry: RemoteWorld.registry, transports: TransportRegistry([TCPTransport()]), options: RemoteWorld.fastOptions)
+        let plain = Node(name: "plain", registry: RemoteWorld.registry, transports: TransportRegistry([TCPTransport()]), options: Self.options)
         var tcp = address
         tcp.scheme = "tcp"
         await #expect(throws: RemoteError.self) { _ = try await plain.connect(to: tcp) }

@@ -244,8 +244,12 @@ public final class Peer: CallChannel {
             do { try await Task.sleep(until: expected) } catch { return }
             let late = clock.now - expected
             expected = clock.now + options.heartbeatInterval
+            // Always ping: the other side answers on its network thread, so pongs keep coming
+            // even while its tasks (or ours) are busy.
+            sequence += 1
+            try? await connection.send(Frame(.ping, stream: sequence))
             // Woken late: this process was too busy to hear anyone, which says nothing of the
-            // other node. Judge again next time.
+            // other node. Judge next time.
             if late > options.heartbeatInterval { continue }
             var quiet = silence()
             if let activity = connection.lastActivity { quiet = min(quiet, clock.now - activity) }
@@ -254,8 +258,6 @@ public final class Peer: CallChannel {
                 await connection.close()
                 return
             }
-            sequence += 1
-            try? await connection.send(Frame(.ping, stream: sequence))
         }
     }
 
