@@ -31,10 +31,17 @@ import Foundation
 // attribute) and by the value the call around the ring returns.
 //
 // Each phase runs `rounds` times (3 by default); the first round includes one-time costs
-// (libxml2 and DTD set-up, cold caches). Figures are wall-clock times.
+// (libxml2 and DTD set-up, cold caches). Each phase shows its wall-clock time (first round,
+// best round) and the best CPU time of the process (which other programs running on the
+// machine disturb less).
 
+/// `public`, though nothing outside uses it: this works around a miscompile of Swift 6.3.1 in
+/// release (whole-module) builds. When an internal protocol has a single hand-written conforming
+/// type, the optimizer (SILCombine) devirtualizes calls on `any Link` to that type, overlooking
+/// the `LinkProxy` struct that `@Interface` generates; `next().ping(…)` in `NodeImpl` then runs
+/// NodeImpl's method on a proxy and crashes. A public protocol is never devirtualized that way.
 @Interface("bench.Link")
-protocol Link: Sendable {
+public protocol Link: Sendable {
     /// Walks `hops` bindings down the chain; returns the sum of the weights met.
     func ping(_ hops: Int) async throws -> Int
 }
@@ -49,15 +56,6 @@ final class NodeImpl: Link {
         if hops == 0 { return own }
         return try await next().ping(hops - 1) + own
     }
-}
-
-/// Never instantiated: a second hand-written conformance of `Link` works around a miscompile of
-/// Swift 6.3.1 in release (whole-module) builds. When an internal protocol has one hand-written
-/// conforming type, the optimizer (SILCombine) devirtualizes calls on `any Link` to that type,
-/// overlooking the `LinkProxy` struct that `@Interface` generates; `next().ping(…)` in
-/// `NodeImpl` then runs NodeImpl's method on a proxy and crashes.
-final class UnusedLink: Link {
-    func ping(_ hops: Int) async throws -> Int { 0 }
 }
 
 let segments = 100

@@ -28,7 +28,7 @@ struct DefinitionReference: Hashable {
 
     /// Parses one reference; the error says what is wrong with it.
     static func parse(_ text: String) -> Result<DefinitionReference, ReferenceError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedASCII
         guard let open = trimmed.firstIndex(of: "(") else {
             guard !trimmed.isEmpty else { return .failure(ReferenceError("an empty definition name")) }
             return .success(DefinitionReference(name: trimmed, values: .none))
@@ -36,9 +36,9 @@ struct DefinitionReference: Hashable {
         guard trimmed.hasSuffix(")") else {
             return .failure(ReferenceError("'\(trimmed)' opens '(' without closing it"))
         }
-        let name = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
+        let name = String(trimmed[..<open]).trimmedASCII
         let inner = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-        let parts = splitTopLevel(inner, on: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let parts = splitTopLevel(inner, on: ",").map { $0.trimmedASCII }.filter { !$0.isEmpty }
         if parts.isEmpty { return .success(DefinitionReference(name: name, values: .none)) }
         let named = parts.filter { $0.contains("=>") }
         if !named.isEmpty && named.count != parts.count {
@@ -48,9 +48,9 @@ struct DefinitionReference: Hashable {
         var pairs: [(String, String)] = []
         for part in parts {
             let pieces = part.components(separatedBy: "=>")
-            let key = pieces[0].trimmingCharacters(in: .whitespaces)
+            let key = pieces[0].trimmedASCII
             guard pieces.count == 2, !key.isEmpty else { return .failure(ReferenceError("'\(part)' is not name=>value")) }
-            pairs.append((key, pieces[1].trimmingCharacters(in: .whitespaces)))
+            pairs.append((key, pieces[1].trimmedASCII))
         }
         return .success(DefinitionReference(name: name, values: .named(pairs)))
     }
@@ -89,7 +89,7 @@ struct ArgumentDeclaration: Hashable {
     static func parse(_ text: String) -> [ArgumentDeclaration] {
         text.split(separator: ",").compactMap { part in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .map { $0.trimmedASCII }
             guard let name = pieces.first, !name.isEmpty else { return nil }
             return ArgumentDeclaration(name: name, defaultValue: pieces.count > 1 ? pieces[1] : nil)
         }
@@ -99,7 +99,7 @@ struct ArgumentDeclaration: Hashable {
     static func hasUnnamed(in text: String) -> Bool {
         text.split(separator: ",", omittingEmptySubsequences: false).contains { part in
             (part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-                .trimmingCharacters(in: .whitespaces).isEmpty
-        } && !text.trimmingCharacters(in: .whitespaces).isEmpty
+                .trimmedASCII.isEmpty
+        } && !text.trimmedASCII.isEmpty
     }
 }

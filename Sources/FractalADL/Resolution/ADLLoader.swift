@@ -192,7 +192,7 @@ public final class ADLLoader {
     }
 
     private func substitute(_ text: String, values: [String: String], at location: SourceLocation, definition: String) -> String {
-        guard text.contains("${") else { return text }
+        guard text.containsSubstitution else { return text }
         var output = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${") {
@@ -268,7 +268,7 @@ public final class ADLLoader {
         guard let reference = node[attribute: "definition"] else {
             return Body.ComponentEntry(node: node, origin: [], body: inline)
         }
-        let text = reference.value.trimmingCharacters(in: .whitespaces)
+        let text = reference.value.trimmedASCII
         if text.hasPrefix("./") || text.hasPrefix("/") {
             return Body.ComponentEntry(node: node, origin: [], body: nil, sharedPath: text)
         }

@@ -25,6 +25,12 @@ struct TagScanner {
         self.text = Array(text.unicodeScalars)
     }
 
+    /// XML's white space: space, tab, carriage return, line feed.
+    @inline(__always)
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+    }
+
     static func tags(in text: String) -> [Tag] {
         var scanner = TagScanner(text)
         return scanner.scan()
@@ -65,7 +71,7 @@ struct TagScanner {
                 advance()
                 break
             }
-            if scalar == "/" || scalar.properties.isWhitespace {
+            if scalar == "/" || Self.isSpace(scalar) {
                 advance()
                 continue
             }
@@ -85,7 +91,7 @@ struct TagScanner {
         var name = ""
         while index < text.count {
             let scalar = text[index]
-            if scalar.properties.isWhitespace || scalar == "=" || scalar == ">" || scalar == "/" || scalar == "\"" || scalar == "'" { break }
+            if Self.isSpace(scalar) || scalar == "=" || scalar == ">" || scalar == "/" || scalar == "\"" || scalar == "'" { break }
             name.unicodeScalars.append(scalar)
             advance()
         }
@@ -94,10 +100,10 @@ struct TagScanner {
 
     /// Skips `= "value"` (quotes may hold `>`).
     private mutating func skipValue() {
-        while index < text.count, text[index].properties.isWhitespace { advance() }
+        while index < text.count, Self.isSpace(text[index]) { advance() }
         guard index < text.count, text[index] == "=" else { return }
         advance()
-        while index < text.count, text[index].properties.isWhitespace { advance() }
+        while index < text.count, Self.isSpace(text[index]) { advance() }
         guard index < text.count else { return }
         let quote = text[index]
         guard quote == "\"" || quote == "'" else { return }
