@@ -21,13 +21,13 @@ public enum ADL {
     ) -> Report {
         let loader = ADLLoader(searchPath: searchPath, context: context)
         var (plan, diagnostics) = loader.resolve(target)
-        guard let resolved = plan else { return Report(plan: nil, diagnostics: sorted(diagnostics)) }
+        guard let resolved = plan else { return Report(plan: nil, diagnostics: deduplicated(diagnostics)) }
         diagnostics += ADLChecker(registry: structureOnly ? nil : registry).check(resolved)
         if !structureOnly && !diagnostics.contains(where: { $0.severity == .error }) {
             diagnostics += ADLBuilder(registry: registry).build(resolved).diagnostics
         }
         plan = resolved
-        return Report(plan: plan, diagnostics: sorted(diagnostics))
+        return Report(plan: plan, diagnostics: deduplicated(diagnostics))
     }
 
     /// Loads `target` and instantiates it: every component created, attributes set, bound, stopped.
@@ -48,10 +48,10 @@ public enum ADL {
         let (plan, diagnostics) = loader.resolve(target)
         var all = diagnostics
         if let plan { all += ADLChecker(registry: registry).check(plan) }
-        guard let plan, !all.contains(where: { $0.severity == .error }) else { throw ADLError(sorted(all)) }
+        guard let plan, !all.contains(where: { $0.severity == .error }) else { throw ADLError(deduplicated(all)) }
         let (component, built) = ADLBuilder(registry: registry).build(plan)
         all += built
-        guard let component, !built.contains(where: { $0.severity == .error }) else { throw ADLError(sorted(all)) }
+        guard let component, !built.contains(where: { $0.severity == .error }) else { throw ADLError(deduplicated(all)) }
         return (component, plan)
     }
 
@@ -64,7 +64,7 @@ public enum ADL {
         let (plan, diagnostics) = ADLLoader(searchPath: searchPath, context: context).resolve(target)
         var all = diagnostics
         if let plan { all += ADLChecker(registry: registry).check(plan) }
-        guard let plan, !all.contains(where: { $0.severity == .error }) else { throw ADLError(sorted(all)) }
+        guard let plan, !all.contains(where: { $0.severity == .error }) else { throw ADLError(deduplicated(all)) }
         return plan
     }
 
@@ -99,7 +99,8 @@ public enum ADL {
         return current.location
     }
 
-    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    /// Each diagnostic once, in the order found.
+    private static func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         var seen: Set<Diagnostic> = []
         return diagnostics.filter { seen.insert($0).inserted }
     }
