@@ -69,3 +69,21 @@ enum RemoteWorld {
         return options
     }
 }
+
+extension RemoteWorld {
+    /// Puts a relay on the node behind `relayNode` and an echo on the node behind `echoNode`,
+    /// binds the relay to the echo through `hub`, starts both, and returns the relay node's
+    /// control and a proxy that enters the relay.
+    static func relayToEcho(hub: Node, relayNode: Peer, echoNode: Peer) async throws -> (relay: any NodeControl, entry: any Echo) {
+        let relay = try hub.control(of: relayNode)
+        let echo = try hub.control(of: echoNode)
+        _ = try await relay.instantiate(relayPlan("relay"), path: "/app/relay")
+        _ = try await echo.instantiate(echoPlan("echo"), path: "/app/echo")
+        try await relay.bind("/app/relay", client: "target", node: echoNode.remoteName, export: "/app/echo#e",
+                             signature: "remote.Echo", via: hub.name)
+        try await echo.start("/app/echo")
+        try await relay.start("/app/relay")
+        let entry = try remoteProxy((any Echo).self, exportedAs: "/app/relay#e", over: relayNode, registry: registry)
+        return (relay, entry)
+    }
+}
