@@ -100,12 +100,6 @@ public struct GenericFactory: Sendable {
     }
 }
 
-extension Registry {
-    func signature(for existential: ObjectIdentifier) -> InterfaceSignature? {
-        signatureNames.lazy.compactMap { self.signature(named: $0) }.first { $0.existential == existential }
-    }
-}
-
 /// The client ports and attributes a content object declares as stored properties.
 struct ContentInspection {
     var ports: [(String, any ClientPort)] = []

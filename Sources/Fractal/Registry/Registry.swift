@@ -58,7 +58,12 @@ public final class Registry: Sendable {
 
     /// The signature whose protocol existential is `type` (`(any Service).self`).
     public func signature<S>(for type: S.Type) -> InterfaceSignature? {
-        state.withLock { $0.signaturesByType[ObjectIdentifier(type)] }
+        signature(for: ObjectIdentifier(type))
+    }
+
+    /// The signature whose protocol existential has this identifier.
+    func signature(for existential: ObjectIdentifier) -> InterfaceSignature? {
+        state.withLock { $0.signaturesByType[existential] }
     }
 
     public var signatureNames: [String] { state.withLock { $0.signatures.keys.sorted() } }
