@@ -222,16 +222,16 @@ struct Run: AsyncParsableCommand {
     private func reach(_ target: DeploymentDescriptor.Target, from coordinator: Node, processes: NodeProcesses) async throws -> Peer {
         switch target {
         case .node(_, let address):
-            return try await coordinator.connect(to: NodeAddress(parsing: address))
+            return try await coordinator.connect(to: NodeAddress(parsing: address), reconnecting: true)
         case .localProcess(let name):
             let address = try await processes.startLocal(name: name, tls: tls)
-            return try await coordinator.connect(to: address)
+            return try await coordinator.connect(to: address, reconnecting: true)
         case .ssh(let host, let name, let command, let address):
             try processes.startOverSSH(host: host, name: name, command: command)
             let target = try NodeAddress(parsing: address)
             var lastError: (any Error)?
             for _ in 0..<50 {
-                do { return try await coordinator.connect(to: target) } catch {
+                do { return try await coordinator.connect(to: target, reconnecting: true) } catch {
                     lastError = error
                     try await Task.sleep(for: .milliseconds(200))
                 }

@@ -40,28 +40,17 @@ struct NodeCommand: AsyncParsableCommand {
         }
         for address in join {
             let target = try NodeAddress(parsing: address)
-            Task { await keepJoined(node, to: target) }
+            node.keepConnected(to: target) { [name] event in
+                switch event {
+                case .connected(let peer): announce("node \(name) joined \(peer.remoteName) at \(target)")
+                case .lost(let peer): announce("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
+                case .failed: break
+                }
+            }
         }
         await termination.wait()
         announce("node \(name) stopping")
         await node.shutdown()
-    }
-
-    /// Dials out, and dials again whenever the connection is lost.
-    private func keepJoined(_ node: Node, to address: NodeAddress) async {
-        var delay: Duration = .milliseconds(200)
-        while !Task.isCancelled {
-            do {
-                let peer = try await node.connect(to: address)
-                announce("node \(name) joined \(peer.remoteName) at \(address)")
-                delay = .milliseconds(200)
-                while peer.isConnected { try await Task.sleep(for: .milliseconds(200)) }
-                announce("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
-            } catch {
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
-            }
-        }
     }
 }
 

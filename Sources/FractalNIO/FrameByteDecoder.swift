@@ -13,7 +13,7 @@ struct FrameByteDecoder: ByteToMessageDecoder {
         guard Int(length) + 4 <= maximumSize else {
             throw RemoteError(.frameTooLarge, "a frame of \(Int(length) + 4) bytes exceeds the limit of \(maximumSize)")
         }
-        guard Int(length) >= 9 else {
+        guard Int(length) >= Frame.headerSize else {
             throw RemoteError(.protocolViolation, "a frame of \(length) bytes is shorter than its header")
         }
         guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
@@ -23,7 +23,7 @@ struct FrameByteDecoder: ByteToMessageDecoder {
             throw RemoteError(.protocolViolation, "unknown frame kind 0x\(String(kindByte, radix: 16))")
         }
         let stream = buffer.readInteger(as: UInt64.self)!
-        let payload = buffer.readBytes(length: Int(length) - 9)!
+        let payload = buffer.readBytes(length: Int(length) - Frame.headerSize)!
         context.fireChannelRead(wrapInboundOut(Frame(kind, stream: stream, payload: payload)))
         return .continue
     }
@@ -34,44 +34,43 @@ struct FrameByteDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Hands decoded frames to the connection's inbound stream; logs and closes on errors.
-final class FrameInboundHandler: ChannelInboundHandler, Sendable {
+/// Hands decoded frames, and the end of the connection, to the connection's receiver, on the
+/// event loop; keeps them until the receiver is there. Logs and closes on errors.
+final class FrameInboundHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
 
-    let continuation: AsyncStream<Frame>.Continuation
     let remote: String
-    let onError: @Sendable (String) -> Void
-    let onActivity: @Sendable () -> Void
+    private var receiver: (@Sendable (ConnectionEvent) -> Void)?
+    private var early: [ConnectionEvent] = []
+    private var reason: String?
 
-    init(continuation: AsyncStream<Frame>.Continuation, remote: String,
-         onActivity: @escaping @Sendable () -> Void, onError: @escaping @Sendable (String) -> Void) {
-        self.continuation = continuation
+    init(remote: String) {
         self.remote = remote
-        self.onActivity = onActivity
-        self.onError = onError
+    }
+
+    func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
+        self.receiver = receiver
+        let early = early
+        self.early = []
+        for event in early { receiver(event) }
+    }
+
+    private func deliver(_ event: ConnectionEvent) {
+        if let receiver { receiver(event) } else { early.append(event) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        onActivity()
-        let frame = unwrapInboundIn(data)
-        // Heartbeats are answered here, on the event loop, however busy the node's tasks are.
-        if frame.kind == .ping {
-            let pong = Frame(.pong, stream: frame.stream, payload: frame.payload).encoded()
-            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: pong)), promise: nil)
-            return
-        }
-        continuation.yield(frame)
+        deliver(.frame(unwrapInboundIn(data)))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        continuation.finish()
+        deliver(.closed(reason: reason))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        onError("\(error)")
+        reason = reason ?? "\(error)"
         NodeLog.warning("closing the connection with \(remote): \(error)")
-        continuation.finish()
         context.close(promise: nil)
     }
 }

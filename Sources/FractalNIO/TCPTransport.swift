@@ -98,43 +98,75 @@ struct NIOListener: Listener {
 final class NIOConnection: Connection {
     let channel: any Channel
     let remoteDescription: String
-    let inbound: AsyncStream<Frame>
-    private let reason = NIOLockedValueBox<String?>(nil)
-    private let activity = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+    private let handler: NIOLoopBound<FrameInboundHandler>
+    /// Frames sent since the event loop last wrote: written together, with one flush (one
+    /// system call for a burst of pipelined calls).
+    private let outbox = NIOLockedValueBox(Outbox())
 
-    var lastActivity: ContinuousClock.Instant? { activity.withLockedValue { $0 } }
+    private struct Outbox {
+        var frames: [Frame] = []
+        var bytes = 0
+        var scheduled = false
+    }
 
-    private init(channel: any Channel, inbound: AsyncStream<Frame>, remote: String) {
+    private init(channel: any Channel, handler: FrameInboundHandler, remote: String) {
         self.channel = channel
-        self.inbound = inbound
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         remoteDescription = remote
     }
 
-    var closeReason: String? { reason.withLockedValue { $0 } }
-
     /// Adds the frame handlers to `channel`'s pipeline. Must run on its event loop.
     static func install(on channel: any Channel, maximumFrameSize: Int, remote: String? = nil) throws -> NIOConnection {
-        let (stream, continuation) = AsyncStream.makeStream(of: Frame.self)
-        let connection = NIOConnection(channel: channel, inbound: stream, remote: remote ?? channel.remoteAddress.map { "\($0)" } ?? "?")
+        let description = remote ?? channel.remoteAddress.map { "\($0)" } ?? "?"
+        let handler = FrameInboundHandler(remote: description)
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
-            FrameInboundHandler(
-                continuation: continuation, remote: connection.remoteDescription,
-                onActivity: { [weak connection] in connection?.activity.withLockedValue { $0 = .now } },
-                onError: { [weak connection] error in connection?.reason.withLockedValue { $0 = $0 ?? error } }),
+            handler,
         ])
-        return connection
+        return NIOConnection(channel: channel, handler: handler, remote: description)
     }
 
-    func send(_ frame: Frame) async throws {
-        do {
-            try await channel.writeAndFlush(channel.allocator.buffer(bytes: frame.encoded())).get()
-        } catch {
-            throw RemoteError(.connectionClosed, "cannot send to \(remoteDescription): \(error)")
+    func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
+        let handler = handler
+        channel.eventLoop.execute { handler.value.start(receiver) }
+    }
+
+    func send(_ frame: Frame) {
+        let schedule = outbox.withLockedValue { outbox in
+            outbox.frames.append(frame)
+            outbox.bytes += 4 + Frame.headerSize + frame.payload.count
+            defer { outbox.scheduled = true }
+            return !outbox.scheduled
         }
+        if schedule { channel.eventLoop.execute { self.writeOutbox() } }
+    }
+
+    private func writeOutbox() {
+        var frames: [Frame] = []
+        let bytes = outbox.withLockedValue { outbox in
+            swap(&frames, &outbox.frames)
+            defer {
+                outbox.bytes = 0
+                outbox.scheduled = false
+            }
+            return outbox.bytes
+        }
+        var buffer = channel.allocator.buffer(capacity: bytes)
+        for frame in frames { buffer.writeFrame(frame) }
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     func close() async {
         try? await channel.close()
+    }
+}
+
+extension ByteBuffer {
+    /// Writes `frame` as on the wire: length, kind, stream, payload.
+    mutating func writeFrame(_ frame: Frame) {
+        writeInteger(UInt32(Frame.headerSize + frame.payload.count))
+        writeInteger(frame.kind.rawValue)
+        writeInteger(frame.stream)
+        writeBytes(frame.payload)
     }
 }

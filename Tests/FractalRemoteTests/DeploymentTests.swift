@@ -36,14 +36,14 @@ import Testing
         return try ADL.resolve("Chain", searchPath: [folder.path], registry: RemoteWorld.registry)
     }
 
-    func nodes(_ names: [String]) async throws -> (Node, [String: Peer], [Node]) {
+    func nodes(_ names: [String], reconnecting: Bool = false, nodeOptions: PeerOptions = RemoteWorld.fastOptions) async throws -> (Node, [String: Peer], [Node]) {
         var started: [Node] = []
         var peers: [String: Peer] = [:]
         let coordinator = Node(name: "coordinator", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
         for name in names {
-            let node = Node(name: name, registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+            let node = Node(name: name, registry: RemoteWorld.registry, transports: transports, options: nodeOptions)
             try await node.listen(at: NodeAddress(parsing: "mem://\(name)"))
-            peers[name] = try await coordinator.connect(to: NodeAddress(parsing: "mem://\(name)"))
+            peers[name] = try await coordinator.connect(to: NodeAddress(parsing: "mem://\(name)"), reconnecting: reconnecting)
             started.append(node)
         }
         return (coordinator, peers, started)
@@ -54,6 +54,8 @@ import Testing
         let deployed = try await Deployer(coordinator: coordinator).deploy(
             try plan(), nodes: ["front": peers["frontNode"]!, "back": peers["backNode"]!])
         #expect(deployed.placement == ["relay": "frontNode", "echo": "backNode"])
+        // The relay calls the echo directly, not through the coordinator.
+        #expect(started[0].peerNames == ["backNode", "coordinator"])
         try await deployed.start()
         #expect(try await deployed.top.interface(named: "e").callable(as: (any Echo).self).echo(7) == 7)
 
@@ -92,7 +94,10 @@ import Testing
         let entry = try deployed.top.interface(named: "e").callable(as: (any Echo).self)
         let pending = Task { try await entry.slow(5_000) }
         try await Task.sleep(for: .milliseconds(150))
+        // The machine goes dark: both its connections (to the coordinator, and to the stable node
+        // that calls it directly) fall silent.
         (peers["doomed"]!.connection as! MemoryConnection).sever()
+        (try #require(started[0].peer(named: "doomed")).connection as! MemoryConnection).sever()
         do {
             _ = try await pending.value
             Issue.record("the call returned although the node of its callee was lost")
@@ -104,5 +109,41 @@ import Testing
         await coordinator.shutdown()
         for node in started { await node.shutdown() }
     }
-}
 
+    @Test func aLostNodeThatComesBackIsReconnectedAndExistingBindingsWorkAgain() async throws {
+        // The node takes longer than the coordinator to give up on the silent connection, and
+        // refuses a second one from the same coordinator until then: the first call after the
+        // loss surely finds no connection.
+        var patient = RemoteWorld.fastOptions
+        patient.lossTimeout = .seconds(4)
+        let (coordinator, peers, started) = try await nodes(["returning"], reconnecting: true, nodeOptions: patient)
+        let deployed = try await Deployer(coordinator: coordinator).deploy(try plan(), nodes: ["back": peers["returning"]!])
+        #expect(deployed.placement == ["relay": "coordinator", "echo": "returning"])
+        try await deployed.start()
+        let entry = try deployed.top.interface(named: "e").callable(as: (any Echo).self)
+        #expect(try await entry.echo(1) == 1)
+
+        (peers["returning"]!.connection as! MemoryConnection).sever()
+        await peers["returning"]!.closed()
+        do {
+            _ = try await entry.echo(2)
+            Issue.record("a call to a node that is not connected returned")
+        } catch let error as RemoteError {
+            #expect(error.kind == .nodeLost, "\(error)")
+        }
+
+        // The coordinator dials again; the node (still running, with its components) answers.
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(20)
+        while coordinator.peer(named: "returning") == nil && clock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let back = try #require(coordinator.peer(named: "returning"))
+        #expect(back !== peers["returning"]!)
+        #expect(try await entry.echo(3) == 3)
+        try await deployed.stop()
+        await deployed.remove()
+        await coordinator.shutdown()
+        for node in started { await node.shutdown() }
+    }
+}

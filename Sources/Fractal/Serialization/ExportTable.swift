@@ -33,6 +33,19 @@ public final class ExportTable: Sendable {
         return try? reader.readString()
     }
 
+    /// `request` with `prefix` put before its target (`@node/` to route it), or nil when it is
+    /// not a call message.
+    public static func retargeted(_ request: [UInt8], prefix: String) -> [UInt8]? {
+        var reader = WireReader(request)
+        guard (try? reader.readByte()) == CallRequest.version, let target = try? reader.readString() else { return nil }
+        let rest = request[(1 + 4 + target.utf8.count)...]
+        var writer = WireWriter(capacity: request.count + prefix.utf8.count)
+        writer.write(CallRequest.version)
+        writer.write(prefix + target)
+        writer.append(rest)
+        return writer.bytes
+    }
+
     public func unexport(_ name: String) {
         _ = exported.withLock { $0.removeValue(forKey: name) }
     }

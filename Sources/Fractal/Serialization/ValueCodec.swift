@@ -1,21 +1,82 @@
 import Foundation
 
-/// How arguments and results are turned into bytes on a serialising path: JSON, one value at a time.
+/// How arguments and results are turned into bytes on a serialising path, one value at a time.
+///
+/// Every value starts with a tag byte naming its form. The types calls carry most have a
+/// binary form: `[UInt8]` (`b`, the bytes), `String` (`s`, UTF-8), `Int` (`i`, 8 bytes
+/// big-endian), `Double` (`d`, its bit pattern, 8 bytes), `Bool` (`t` or `f`, nothing more) and
+/// `Nothing` (`n`). Everything else is JSON (`j`). A value whose tag is not the one its type
+/// expects is refused, so a caller with a different idea of a method's types gets
+/// `decodingFailed`, not a wrong value.
 enum ValueCodec {
+    private enum Tag: UInt8 {
+        case bytes = 0x62, string = 0x73, integer = 0x69, double = 0x64, yes = 0x74, no = 0x66, nothing = 0x6E, json = 0x6A
+    }
+
     static func encode(_ value: any Encodable) throws -> [UInt8] {
-        do {
-            return Array(try JSONEncoder().encode(value))
-        } catch {
-            throw FractalError(.encodingFailed, "cannot encode a \(type(of: value)): \(error)")
+        switch value {
+        case let bytes as [UInt8]: return tagged(.bytes, bytes)
+        case let string as String: return tagged(.string, string.utf8)
+        case let integer as Int: return word(.integer, UInt64(bitPattern: Int64(integer)))
+        case let number as Double: return word(.double, number.bitPattern)
+        case let flag as Bool: return [flag ? Tag.yes.rawValue : Tag.no.rawValue]
+        case is Nothing: return [Tag.nothing.rawValue]
+        default:
+            do {
+                return tagged(.json, try JSONEncoder().encode(value))
+            } catch {
+                throw FractalError(.encodingFailed, "cannot encode a \(type(of: value)): \(error)")
+            }
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch {
-            throw FractalError(.decodingFailed, "cannot decode a \(T.self): \(error)")
+        guard let first = bytes.first, let tag = Tag(rawValue: first) else {
+            throw FractalError(.decodingFailed, bytes.isEmpty ? "an empty value where a \(T.self) was expected"
+                                                             : "a value of unknown form 0x\(String(bytes[0], radix: 16))")
         }
+        let body = bytes[1...]
+        switch tag {
+        case .bytes where T.self == [UInt8].self:
+            return Array(body) as! T
+        case .string where T.self == String.self:
+            return String(decoding: body, as: UTF8.self) as! T
+        case .integer where T.self == Int.self:
+            return Int(Int64(bitPattern: try word(body, T.self))) as! T
+        case .double where T.self == Double.self:
+            return Double(bitPattern: try word(body, T.self)) as! T
+        case .yes where T.self == Bool.self && body.isEmpty, .no where T.self == Bool.self && body.isEmpty:
+            return (tag == .yes) as! T
+        case .nothing where T.self == Nothing.self && body.isEmpty:
+            return Nothing() as! T
+        case .json:
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(body))
+            } catch {
+                throw FractalError(.decodingFailed, "cannot decode a \(T.self): \(error)")
+            }
+        default:
+            throw FractalError(.decodingFailed, "a value of form '\(Character(Unicode.Scalar(tag.rawValue)))' (\(bytes.count) bytes) where a \(T.self) was expected")
+        }
+    }
+
+    private static func tagged(_ tag: Tag, _ body: some Collection<UInt8>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 + body.count)
+        bytes.append(tag.rawValue)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+
+    private static func word(_ tag: Tag, _ word: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: word.bigEndian) { tagged(tag, $0) }
+    }
+
+    private static func word<T>(_ body: ArraySlice<UInt8>, _ type: T.Type) throws -> UInt64 {
+        guard body.count == 8 else {
+            throw FractalError(.decodingFailed, "cannot decode a \(T.self) from \(body.count) bytes")
+        }
+        return body.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 

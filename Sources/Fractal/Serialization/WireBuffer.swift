@@ -17,6 +17,9 @@ struct WireWriter {
     }
 
     mutating func write(_ string: String) { write(bytes: Array(string.utf8)) }
+
+    /// Appends bytes as they are, with no length.
+    mutating func append(_ data: some Collection<UInt8>) { bytes.append(contentsOf: data) }
 }
 
 struct WireReader {

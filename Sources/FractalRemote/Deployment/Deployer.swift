@@ -19,19 +19,20 @@ public struct Deployer: Sendable {
         public let top: Component
         /// Sub-component name → node name (the coordinator's for those kept here).
         public let placement: [String: String]
-        let remote: [(name: String, peer: Peer, path: String)]
+        let coordinator: Node
+        let remote: [Placed]
 
         public func start() async throws {
-            for (_, peer, path) in remote {
-                try await remoteControl(peer).start(path)
+            for (_, node, path) in remote {
+                try await coordinator.control(of: node).start(path)
             }
             try await top.lifeCycleController.start()
         }
 
         public func stop() async throws {
             try await top.lifeCycleController.stop()
-            for (_, peer, path) in remote.reversed() {
-                try? await remoteControl(peer).stop(path)
+            for (_, node, path) in remote.reversed() {
+                try? await coordinator.control(of: node).stop(path)
             }
         }
 
@@ -39,8 +40,8 @@ public struct Deployer: Sendable {
         /// with the sub-components placed on other nodes fetched from them.
         public func snapshot() async throws -> ComponentSnapshot {
             var snapshot = top.snapshot()
-            for (name, peer, path) in remote {
-                var child = try await remoteControl(peer).snapshot(path)
+            for (name, node, path) in remote {
+                var child = try await coordinator.control(of: node).snapshot(path)
                 child.path = "\(snapshot.path)/\(name)"
                 child.parents = [snapshot.path]
                 snapshot.subComponents.append(child)
@@ -50,15 +51,14 @@ public struct Deployer: Sendable {
 
         /// Stops and forgets everything placed on other nodes.
         public func remove() async {
-            for (_, peer, path) in remote {
-                try? await remoteControl(peer).remove(path)
+            for (_, node, path) in remote {
+                try? await coordinator.control(of: node).remove(path)
             }
         }
-
-        private func remoteControl(_ peer: Peer) throws -> any NodeControl {
-            try remoteProxy((any NodeControl).self, exportedAs: "$node", over: peer, registry: top.registry)
-        }
     }
+
+    /// A sub-component placed on another node, and its path there.
+    typealias Placed = (name: String, node: String, path: String)
 
     /// Deploys `plan`, with `nodes` giving the peer for each virtual node name.
     ///
@@ -78,12 +78,12 @@ public struct Deployer: Sendable {
         let top = try ADL.build(local, registry: coordinator.registry)
         try coordinator.host(top, at: "/" + plan.name)
         var placement: [String: String] = [:]
-        var remote: [(name: String, peer: Peer, path: String)] = []
+        var remote: [Placed] = []
         for (childPlan, peer) in remotePlans {
             let path = "/\(plan.name)/\(childPlan.name)"
             _ = try await coordinator.control(of: peer).instantiate(childPlan, path: path)
             placement[childPlan.name] = peer.remoteName
-            remote.append((childPlan.name, peer, path))
+            remote.append((childPlan.name, peer.remoteName, path))
         }
         let localChildren = try top.contentController.subComponents
         for child in localChildren {
@@ -94,10 +94,10 @@ public struct Deployer: Sendable {
         for binding in plan.bindings where isRemote(binding.client) || isRemote(binding.server) {
             try await bind(binding, plan: plan, top: top, remote: remote)
         }
-        return Deployed(top: top, placement: placement, remote: remote)
+        return Deployed(top: top, placement: placement, coordinator: coordinator, remote: remote)
     }
 
-    private func bind(_ binding: ComponentPlan.PlannedBinding, plan: ComponentPlan, top: Component, remote: [(name: String, peer: Peer, path: String)]) async throws {
+    private func bind(_ binding: ComponentPlan.PlannedBinding, plan: ComponentPlan, top: Component, remote: [Placed]) async throws {
         let (clientName, clientInterface) = Self.split(binding.client)
         let (serverName, serverInterface) = Self.split(binding.server)
         let serverRemote = remote.first { $0.name == serverName }
@@ -109,23 +109,39 @@ public struct Deployer: Sendable {
                                "an import from a component placed on another node is not supported yet; keep '\(clientName)' with its composite")
         }
         if let clientRemote {
+            let control = try coordinator.control(of: clientRemote.node)
             let (node, export): (String, String)
             if let serverRemote {
-                (node, export) = (serverRemote.peer.remoteName, "\(serverRemote.path)#\(serverInterface)")
+                (node, export) = (serverRemote.node, "\(serverRemote.path)#\(serverInterface)")
+                if node != clientRemote.node { await connectDirectly(control, to: node) }
             } else {
                 (node, export) = (coordinator.name, "/\(plan.name)/\(serverName)#\(serverInterface)")
             }
-            try await coordinator.control(of: clientRemote.peer).bind(
-                clientRemote.path, client: clientInterface, node: node, export: export, signature: signature, via: coordinator.name)
+            try await control.bind(clientRemote.path, client: clientInterface, node: node, export: export, signature: signature, via: coordinator.name)
             return
         }
         guard let serverRemote else { return }
         let reference = RemoteReference(
-            channel: serverRemote.peer, export: "\(serverRemote.path)#\(serverInterface)", signature: signature,
-            description: "\(serverRemote.peer.remoteName):\(serverRemote.path)#\(serverInterface)")
+            channel: coordinator.link(to: serverRemote.node), export: "\(serverRemote.path)#\(serverInterface)", signature: signature,
+            description: "\(serverRemote.node):\(serverRemote.path)#\(serverInterface)")
         let client = clientName == "this" ? top : try top.contentController.subComponents.first { $0.name == clientName }
             .orThrow(FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(clientName)'"))
         try client.bindingController.bind(clientInterface, to: reference)
+    }
+
+    /// Asks the node behind `control` to connect to node `server` where the coordinator reached
+    /// it, so that calls between them do not go through the coordinator. A node that cannot
+    /// (a firewall, a node that only dials out) keeps going through the coordinator.
+    private func connectDirectly(_ control: any NodeControl, to server: String) async {
+        guard let address = coordinator.address(of: server) else { return }
+        do {
+            let reached = try await control.connect(address.description)
+            if reached != server {
+                RemoteLog.warning("\(address) answered as node '\(reached)', not '\(server)'; calls to '\(server)' go through \(coordinator.name)")
+            }
+        } catch {
+            RemoteLog.warning("no direct connection to node '\(server)' at \(address) (\(error)); calls to it go through \(coordinator.name)")
+        }
     }
 
     private func signatureOf(_ component: String?, _ interface: String, in plan: ComponentPlan) throws -> String {

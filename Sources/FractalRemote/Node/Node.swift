@@ -24,15 +24,23 @@ public final class Node: Sendable {
         var peerWaiters: [String: [CheckedContinuation<Peer, any Error>]] = [:]
         var listeners: [any Listener] = []
         var hosted: [String: Component] = [:]
+        /// Where connected nodes were reached: what another node needs to connect to them directly.
+        var addresses: [String: NodeAddress] = [:]
+        /// Tasks that reconnect lost connections.
+        var keepers: [Task<Void, Never>] = []
+        var isShutDown = false
     }
 
     private let state = Mutex(State())
+    /// What targets addressed to this node start with.
+    private let routePrefix: String
 
     public init(name: String, registry: Registry = .shared, transports: TransportRegistry, options: PeerOptions = PeerOptions()) {
         self.name = name
         self.registry = registry
         self.transports = transports
         self.options = options
+        routePrefix = "@\(name)/"
         registry.register(NodeControlProxy.self)
         let control = try! Component.primitive(
             "$node", type: ComponentType([InterfaceType(name: "control", signature: NodeControlProxy.self, role: .server)]),
@@ -49,7 +57,7 @@ public final class Node: Sendable {
         let listener = try await transports.transport(for: address).listen(at: address) { [weak self] connection in
             guard let self else { return }
             do {
-                _ = try await self.adopt(connection)
+                _ = try await self.adopt(connection, accepting: true)
             } catch {
                 RemoteLog.warning("node \(self.name) refused a connection from \(connection.remoteDescription): \(error)")
             }
@@ -61,26 +69,114 @@ public final class Node: Sendable {
     /// Opens a connection to the node at `address` and serves over it too.
     public func connect(to address: NodeAddress) async throws -> Peer {
         let connection = try await transports.transport(for: address).connect(to: address)
-        return try await adopt(connection)
+        let peer = try await adopt(connection, accepting: false)
+        state.withLock { $0.addresses[peer.remoteName] = address }
+        return peer
     }
 
-    private func adopt(_ connection: any Connection) async throws -> Peer {
-        let peer = try await Peer.start(on: connection, localName: name, options: options) { [weak self] request in
+    /// Opens a connection to the node at `address`; when `reconnecting`, connects again
+    /// whenever it is lost, until this node shuts down.
+    ///
+    /// - Throws: when the first connection fails.
+    public func connect(to address: NodeAddress, reconnecting: Bool) async throws -> Peer {
+        let peer = try await connect(to: address)
+        if reconnecting { keep(address, connected: peer, report: nil) }
+        return peer
+    }
+
+    /// What happens to a connection that ``keepConnected(to:report:)`` keeps.
+    public enum LinkEvent: Sendable {
+        case connected(Peer)
+        case lost(Peer)
+        case failed(any Error)
+    }
+
+    /// Connects to the node at `address`, retrying with backoff (0.2 s doubling to 5 s), and
+    /// again whenever the connection is lost, until this node shuts down.
+    public func keepConnected(to address: NodeAddress, report: (@Sendable (LinkEvent) -> Void)? = nil) {
+        keep(address, connected: nil, report: report)
+    }
+
+    private func keep(_ address: NodeAddress, connected first: Peer?, report: (@Sendable (LinkEvent) -> Void)?) {
+        let keeper = Task { [weak self] in
+            var current = first
+            var delay: Duration = .milliseconds(200)
+            while !Task.isCancelled {
+                if let peer = current {
+                    await peer.closed()
+                    report?(.lost(peer))
+                    current = nil
+                    continue
+                }
+                guard let node = self, !node.state.withLock({ $0.isShutDown }) else { return }
+                do {
+                    let peer = try await node.connect(to: address)
+                    report?(.connected(peer))
+                    current = peer
+                    delay = .milliseconds(200)
+                } catch {
+                    report?(.failed(error))
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(5))
+                }
+            }
+        }
+        let late = state.withLock { state in
+            if !state.isShutDown { state.keepers.append(keeper) }
+            return state.isShutDown
+        }
+        if late { keeper.cancel() }
+    }
+
+    /// The address this node reached node `name` at, if it connected to it.
+    public func address(of name: String) -> NodeAddress? {
+        state.withLock { $0.addresses[name] }
+    }
+
+    /// The name of the connected node this node reached at `address`, if any.
+    func connectedName(at address: NodeAddress) -> String? {
+        state.withLock { state in
+            state.addresses.first { $0.value == address && state.peers[$0.key]?.isConnected == true }?.key
+        }
+    }
+
+    /// A channel to node `name` over whichever connection reaches it at each call: direct, or
+    /// forwarded by node `router`.
+    public func link(to name: String, via router: String? = nil) -> NodeLink {
+        NodeLink(node: self, target: name, router: router)
+    }
+
+    private func adopt(_ connection: any Connection, accepting: Bool) async throws -> Peer {
+        let peer = try await Peer.start(
+            on: connection, localName: name, options: options, accepting: accepting,
+            admit: { [weak self] peer in
+                guard let self else { return "the node is gone" }
+                return self.admit(peer)
+            }
+        ) { [weak self] request in
             guard let self else { return [] }
             return await self.serve(request)
         }
-        let duplicate = state.withLock { $0.peers[peer.remoteName].map { $0.isConnected } ?? false }
-        if duplicate || peer.remoteName == name {
-            await peer.close(reason: "a node named '\(peer.remoteName)' is already connected here")
-            throw RemoteError(.handshakeFailed, node: peer.remoteName, "a node named '\(peer.remoteName)' is already connected to '\(name)'")
-        }
-        let waiters = state.withLock { state -> [CheckedContinuation<Peer, any Error>] in
-            state.peers[peer.remoteName] = peer
+        let waiters = state.withLock { state in
             defer { state.peerWaiters[peer.remoteName] = nil }
             return state.peerWaiters[peer.remoteName] ?? []
         }
         for waiter in waiters { waiter.resume(returning: peer) }
         return peer
+    }
+
+    /// Records `peer` under its name, unless that is this node's name or a connected node's.
+    private func admit(_ peer: Peer) -> String? {
+        let other = peer.remoteName
+        return state.withLock { state in
+            if state.isShutDown { return "node '\(name)' is shutting down" }
+            if other == name { return "this node is named '\(name)' too" }
+            if let existing = state.peers[other], existing !== peer, existing.isConnected {
+                return "a node named '\(other)' is already connected to '\(name)'"
+            }
+            state.peers[other] = peer
+            return nil
+        }
     }
 
     /// The connected node named `name`, if any.
@@ -118,6 +214,11 @@ public final class Node: Sendable {
         try remoteProxy((any NodeControl).self, exportedAs: "$node", over: peer, registry: registry)
     }
 
+    /// The `$node` interface of node `name`, over whichever connection reaches it at each call.
+    public func control(of name: String) throws -> any NodeControl {
+        try remoteProxy((any NodeControl).self, exportedAs: "$node", over: link(to: name), registry: registry)
+    }
+
     /// Serves one encoded request: locally, or forwarded when addressed to another node.
     func serve(_ request: [UInt8]) async -> [UInt8] {
         if let destination = Self.destination(of: request), destination.node != name {
@@ -130,7 +231,7 @@ public final class Node: Sendable {
                 return ExportTable.failureReply(FractalError(.remoteFailure, "forwarding to node '\(destination.node)' failed: \(error)"))
             }
         }
-        return await exports.handle(request, strippingPrefix: "@\(name)/")
+        return await exports.handle(request, strippingPrefix: routePrefix)
     }
 
     /// `@node/export` targets name the node they are for.
@@ -142,14 +243,17 @@ public final class Node: Sendable {
 
     /// Stops every hosted component, closes every connection and listener.
     public func shutdown() async {
-        let (peers, listeners, hosted) = state.withLock { state in
+        let (peers, listeners, hosted, keepers) = state.withLock { state in
+            state.isShutDown = true
             defer {
                 state.peers = [:]
                 state.listeners = []
                 state.hosted = [:]
+                state.keepers = []
             }
-            return (Array(state.peers.values), state.listeners, Array(state.hosted.values))
+            return (Array(state.peers.values), state.listeners, Array(state.hosted.values), state.keepers)
         }
+        for keeper in keepers { keeper.cancel() }
         for component in hosted { try? await component.lifeCycleController.stop() }
         for peer in peers { await peer.close(reason: "node \(name) shutting down") }
         for listener in listeners { await listener.close() }

@@ -15,6 +15,9 @@ public protocol NodeControl: Sendable {
     /// Binds client interface `client` of the hosted component at `path` to the interface
     /// exported as `export` on node `node`, reached directly or through node `via`.
     func bind(_ path: String, client: String, node: String, export: String, signature: String, via: String) async throws
+    /// Connects this node to the node listening at `address`, and keeps it connected; returns
+    /// that node's name. Bindings to it then go there directly instead of through a router.
+    func connect(_ address: String) async throws -> String
     func unbind(_ path: String, client: String) async throws
     func setAttribute(_ path: String, name: String, value: String) async throws
     func snapshot(_ path: String) async throws -> ComponentSnapshot

@@ -51,16 +51,20 @@ final class NodeService: NodeControl {
             try component.bindingController.bind(client, to: node.hosted(parts[0]).interface(named: parts[1]))
             return
         }
-        let reference: RemoteReference
-        if let direct = node.peer(named: target) {
-            reference = RemoteReference(channel: direct, export: export, signature: signature, description: "\(target):\(export)")
-        } else if let router = node.peer(named: via) {
-            reference = RemoteReference(channel: router, export: "@\(target)/\(export)", signature: signature, description: "\(target):\(export)")
-        } else {
+        guard node.peer(named: target) != nil || node.peer(named: via) != nil else {
             throw FractalError(.remoteFailure, component: path, interface: client,
                                "node '\(node.name)' is connected neither to '\(target)' nor to '\(via)'")
         }
+        let reference = RemoteReference(channel: node.link(to: target, via: via), export: export, signature: signature,
+                                        description: "\(target):\(export)")
         try component.bindingController.bind(client, to: reference)
+    }
+
+    func connect(_ address: String) async throws -> String {
+        let node = try current()
+        let address = try NodeAddress(parsing: address)
+        if let known = node.connectedName(at: address) { return known }
+        return try await node.connect(to: address, reconnecting: true).remoteName
     }
 
     func unbind(_ path: String, client: String) async throws {

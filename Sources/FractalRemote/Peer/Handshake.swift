@@ -1,6 +1,6 @@
 /// The hello frame: protocol version and node name.
 struct Hello: Sendable, Equatable {
-    static let protocolVersion: UInt16 = 1
+    static let protocolVersion: UInt16 = 2
 
     var version: UInt16
     var node: String

@@ -5,36 +5,60 @@ import Synchronization
 ///
 /// A peer sends requests (``send(_:)``, which makes it a `CallChannel` for remote bindings) and
 /// serves the requests the other side sends through `serve`. Every call has a deadline; a
-/// heartbeat answered by the reading loop itself, never queued behind calls, tells a busy node
-/// from a lost one. When the other node is lost or the connection closes, every pending call
-/// fails at once with a ``RemoteError``.
+/// heartbeat answered on the transport's own thread, never queued behind calls, tells a busy
+/// node from a lost one. When the other node is lost or the connection closes, every pending
+/// call fails at once with a ``RemoteError``.
+///
+/// Frames are handled as they arrive, on the transport's thread: a reply resumes its caller
+/// directly, a request starts one task that serves it. Nothing else runs per call: deadlines
+/// are swept by one task per peer (every ``PeerOptions/deadlineResolution``).
 public final class Peer: CallChannel {
     public typealias Server = @Sendable (_ request: [UInt8]) async -> [UInt8]
+    /// Decides whether to accept the peer whose hello just arrived (its ``remoteName`` is set):
+    /// nil to accept, or the reason for refusing, sent in a goodbye.
+    public typealias Admission = @Sendable (_ peer: Peer) -> String?
 
     /// This node's name.
     public let localName: String
     public let options: PeerOptions
     let connection: any Connection
     private let serve: Server
+    private let admit: Admission?
+    /// The side that accepted the connection says hello second, once it has admitted the other.
+    private let accepting: Bool
+
+    private struct Pending {
+        let continuation: UnsafeContinuation<[UInt8], any Error>
+        /// Nanoseconds since `epoch`.
+        let due: Int64
+        let deadline: Duration
+    }
 
     private struct State {
         var remoteName: String?
-        var helloWaiter: CheckedContinuation<String, any Error>?
-        var pending: [UInt64: CheckedContinuation<[UInt8], any Error>] = [:]
+        var helloWaiter: UnsafeContinuation<String, any Error>?
+        var pending: [UInt64: Pending] = [:]
+        /// No pending call is due before this (nanoseconds since `epoch`).
+        var earliestDue: Int64 = .max
         var serving: [UInt64: Task<Void, Never>] = [:]
         var failure: RemoteError?
+        var closeWaiters: [UnsafeContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
+    private let greeted = Atomic<Bool>(false)
     private let nextStream = Atomic<UInt64>(1)
     private let lastHeard = Atomic<Int64>(0)
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
 
-    private init(localName: String, connection: any Connection, options: PeerOptions, serve: @escaping Server) {
+    private init(localName: String, connection: any Connection, options: PeerOptions, accepting: Bool,
+                 admit: Admission?, serve: @escaping Server) {
         self.localName = localName
         self.connection = connection
         self.options = options
+        self.accepting = accepting
+        self.admit = admit
         self.serve = serve
         self.epoch = clock.now
     }
@@ -42,24 +66,30 @@ public final class Peer: CallChannel {
     /// The other node's name, as said in its hello.
     public var remoteName: String { state.withLock { $0.remoteName } ?? connection.remoteDescription }
 
-    /// Exchanges hellos on `connection` and starts the peer's reading and heartbeat loops.
+    /// Exchanges hellos on `connection` and starts the peer's heartbeats.
     ///
-    /// - Throws: ``RemoteError`` `.handshakeFailed` on a wrong version, a malformed hello, or silence.
+    /// The side that opened the connection says hello first; the side that `accepting` it
+    /// answers with its own hello once `admit` has accepted the other's name, or with a goodbye
+    /// saying why not. `admit` runs on both sides.
+    ///
+    /// - Throws: ``RemoteError`` `.handshakeFailed` on a wrong version, a malformed hello, a
+    ///   refusal, or silence.
     public static func start(
         on connection: any Connection, localName: String, options: PeerOptions = PeerOptions(),
-        serve: @escaping Server
+        accepting: Bool = false, admit: Admission? = nil, serve: @escaping Server
     ) async throws -> Peer {
-        let peer = Peer(localName: localName, connection: connection, options: options, serve: serve)
+        let peer = Peer(localName: localName, connection: connection, options: options, accepting: accepting, admit: admit, serve: serve)
         peer.heard()
-        Task { await peer.read() }
+        // The connection holds the peer until it closes: a peer lives as long as its connection.
+        connection.start { event in peer.receive(event) }
         let timer = Task { [weak peer] in
             do { try await Task.sleep(for: options.handshakeTimeout) } catch { return }
-            peer?.handshakeFailed(RemoteError(.handshakeFailed, "no hello from \(connection.remoteDescription) within \(options.handshakeTimeout)"))
+            peer?.abandon(RemoteError(.handshakeFailed, "no hello from \(connection.remoteDescription) within \(options.handshakeTimeout)"))
         }
         defer { timer.cancel() }
+        if !accepting { connection.send(Frame(.hello, payload: Hello(node: localName).encoded())) }
         do {
-            try await connection.send(Frame(.hello, payload: Hello(node: localName).encoded()))
-            _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            _ = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<String, any Error>) in
                 let known = peer.state.withLock { state -> Result<String, RemoteError>? in
                     if let failure = state.failure { return .failure(failure) }
                     if let name = state.remoteName { return .success(name) }
@@ -73,35 +103,42 @@ public final class Peer: CallChannel {
             throw error
         }
         Task { await peer.beat() }
+        Task { await peer.sweepDeadlines() }
         return peer
     }
 
-    private func handshakeFailed(_ error: RemoteError) {
+    /// Fails everything and closes the connection, from the transport's thread.
+    private func abandon(_ error: RemoteError) {
         shutDown(error)
         Task { await connection.close() }
     }
 
-    private func receiveHello(_ frame: Frame) async -> Bool {
+    private func receiveHello(_ frame: Frame) {
+        let hello: Hello
         do {
-            let hello = try Hello(decoding: frame.payload)
-            guard hello.version == Hello.protocolVersion else {
-                try? await connection.send(Frame(.goodbye, payload: Array("protocol version \(Hello.protocolVersion) required".utf8)))
-                throw RemoteError(.handshakeFailed, node: hello.node, "speaks protocol version \(hello.version); this node speaks \(Hello.protocolVersion)")
-            }
-            let waiter = state.withLock { state -> CheckedContinuation<String, any Error>? in
-                state.remoteName = hello.node
-                defer { state.helloWaiter = nil }
-                return state.helloWaiter
-            }
-            waiter?.resume(returning: hello.node)
-            return true
-        } catch let error as RemoteError {
-            shutDown(error)
-            await connection.close()
-            return false
+            hello = try Hello(decoding: frame.payload)
         } catch {
-            return false
+            abandon(error as? RemoteError ?? RemoteError(.handshakeFailed, "a malformed hello from \(connection.remoteDescription)"))
+            return
         }
+        guard hello.version == Hello.protocolVersion else {
+            connection.send(Frame(.goodbye, payload: Array("protocol version \(Hello.protocolVersion) required".utf8)))
+            abandon(RemoteError(.handshakeFailed, node: hello.node, "speaks protocol version \(hello.version); this node speaks \(Hello.protocolVersion)"))
+            return
+        }
+        state.withLock { $0.remoteName = hello.node }
+        if let refusal = admit?(self) {
+            connection.send(Frame(.goodbye, payload: Array(refusal.utf8)))
+            abandon(RemoteError(.handshakeFailed, node: hello.node, "refused: \(refusal)"))
+            return
+        }
+        if accepting { connection.send(Frame(.hello, payload: Hello(node: localName).encoded())) }
+        greeted.store(true, ordering: .releasing)
+        let waiter = state.withLock { state -> UnsafeContinuation<String, any Error>? in
+            defer { state.helloWaiter = nil }
+            return state.helloWaiter
+        }
+        waiter?.resume(returning: hello.node)
     }
 
     /// True until the connection closes or the other node is lost.
@@ -109,6 +146,17 @@ public final class Peer: CallChannel {
 
     /// Why the peer stopped, once it has.
     public var failure: RemoteError? { state.withLock { $0.failure } }
+
+    /// Returns once the peer has stopped (the connection closed, or the node was lost).
+    public func closed() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let over = state.withLock { state in
+                if state.failure == nil { state.closeWaiters.append(continuation) }
+                return state.failure != nil
+            }
+            if over { continuation.resume() }
+        }
+    }
 
     // MARK: Calls out
 
@@ -129,104 +177,99 @@ public final class Peer: CallChannel {
                               "a call of \(request.count) bytes exceeds the frame limit of \(options.maximumFrameSize) bytes")
         }
         let stream = nextStream.wrappingAdd(1, ordering: .relaxed).oldValue
-        let timer = Task { [weak self] in
-            do { try await Task.sleep(for: deadline) } catch { return }
-            self?.fail(stream, RemoteError(.deadlineExceeded, node: self?.remoteName, "no reply within \(deadline)"), cancel: true)
-        }
-        defer { timer.cancel() }
+        let due = elapsedNanoseconds() + deadline.nanoseconds
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-                let failure = state.withLock { state -> RemoteError? in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
+                let cancelled = Task.isCancelled
+                let failure = state.withLock { state -> (any Error)? in
                     if let failure = state.failure { return failure }
-                    state.pending[stream] = continuation
+                    if cancelled { return CancellationError() }
+                    state.pending[stream] = Pending(continuation: continuation, due: due, deadline: deadline)
+                    state.earliestDue = min(state.earliestDue, due)
                     return nil
                 }
                 if let failure {
                     continuation.resume(throwing: failure)
                     return
                 }
-                Task {
-                    do {
-                        try await connection.send(Frame(.request, stream: stream, payload: request))
-                    } catch {
-                        // The connection cannot carry frames any more: nothing else will get through.
-                        self.shutDown(RemoteError(.connectionClosed, node: self.remoteName, "cannot send to \(self.connection.remoteDescription): \(error)"))
-                    }
-                }
+                connection.send(Frame(.request, stream: stream, payload: request))
             }
         } onCancel: {
-            fail(stream, CancellationError(), cancel: true)
+            fail(stream, CancellationError())
         }
     }
 
     /// Sends a call that wants no answer.
-    public func sendOneWay(_ request: [UInt8]) async throws {
-        try await connection.send(Frame(.oneWay, payload: request))
+    ///
+    /// - Throws: ``RemoteError`` when the connection is already gone.
+    public func sendOneWay(_ request: [UInt8]) throws {
+        if let failure { throw failure }
+        connection.send(Frame(.oneWay, payload: request))
     }
 
-    private func fail(_ stream: UInt64, _ error: any Error, cancel: Bool) {
-        let continuation = state.withLock { $0.pending.removeValue(forKey: stream) }
-        guard let continuation else { return }
-        continuation.resume(throwing: error)
-        if cancel {
-            Task { try? await connection.send(Frame(.cancel, stream: stream)) }
-        }
+    /// Fails a pending call and tells the other side to stop serving it.
+    private func fail(_ stream: UInt64, _ error: any Error) {
+        let pending = state.withLock { $0.pending.removeValue(forKey: stream) }
+        guard let pending else { return }
+        pending.continuation.resume(throwing: error)
+        connection.send(Frame(.cancel, stream: stream))
     }
 
-    // MARK: The reading loop
+    // MARK: Frames in
 
-    private func read() async {
-        var greeted = false
-        for await frame in connection.inbound {
-            heard()
-            if !greeted {
-                guard frame.kind == .hello else {
-                    shutDown(RemoteError(.handshakeFailed, "\(connection.remoteDescription) did not start with a hello"))
-                    await connection.close()
-                    return
-                }
-                guard await receiveHello(frame) else { return }
-                greeted = true
-                continue
+    /// Handles one event, on the transport's thread: must not wait for anything.
+    private func receive(_ event: ConnectionEvent) {
+        guard case .frame(let frame) = event else {
+            if case .closed(let reason) = event {
+                let reason = reason.map { ": \($0)" } ?? ""
+                shutDown(RemoteError(.connectionClosed, node: remoteName, "the connection to \(connection.remoteDescription) closed\(reason)"))
             }
-            switch frame.kind {
-            case .response:
-                let continuation = state.withLock { $0.pending.removeValue(forKey: frame.stream) }
-                continuation?.resume(returning: frame.payload)
-            case .request, .oneWay:
-                let stream = frame.stream
-                let wantsReply = frame.kind == .request
-                let task = Task {
+            return
+        }
+        heard()
+        guard greeted.load(ordering: .acquiring) else {
+            if frame.kind == .hello {
+                receiveHello(frame)
+            } else if frame.kind == .goodbye {
+                abandon(RemoteError(.handshakeFailed, node: remoteName, "refused by \(connection.remoteDescription): \(String(decoding: frame.payload, as: UTF8.self))"))
+            } else {
+                abandon(RemoteError(.handshakeFailed, "\(connection.remoteDescription) did not start with a hello"))
+            }
+            return
+        }
+        switch frame.kind {
+        case .response:
+            state.withLock { $0.pending.removeValue(forKey: frame.stream) }?.continuation.resume(returning: frame.payload)
+        case .request:
+            let stream = frame.stream
+            state.withLock { locked in
+                guard locked.failure == nil else { return }
+                // Made under the lock, so the task cannot look itself up before it is recorded.
+                locked.serving[stream] = Task {
                     let reply = await serve(frame.payload)
-                    _ = state.withLock { $0.serving.removeValue(forKey: stream) }
-                    if wantsReply { try? await connection.send(Frame(.response, stream: stream, payload: reply)) }
+                    let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
+                    if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
                 }
-                if wantsReply { state.withLock { $0.serving[stream] = task } }
-            case .cancel:
-                state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
-            case .ping:
-                Task { try? await connection.send(Frame(.pong, stream: frame.stream, payload: frame.payload)) }
-            case .pong:
-                break
-            case .goodbye:
-                shutDown(RemoteError(.connectionClosed, node: remoteName, "closed by the other side: \(String(decoding: frame.payload, as: UTF8.self))"))
-                await connection.close()
-                return
-            case .hello:
-                shutDown(RemoteError(.protocolViolation, node: remoteName, "a second hello"))
-                await connection.close()
-                return
             }
+        case .oneWay:
+            Task { _ = await serve(frame.payload) }
+        case .cancel:
+            state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
+        case .ping:
+            connection.send(Frame(.pong, stream: frame.stream, payload: frame.payload))
+        case .pong:
+            break
+        case .goodbye:
+            abandon(RemoteError(.connectionClosed, node: remoteName, "closed by the other side: \(String(decoding: frame.payload, as: UTF8.self))"))
+        case .hello:
+            abandon(RemoteError(.protocolViolation, node: remoteName, "a second hello"))
         }
-        let reason = connection.closeReason.map { ": \($0)" } ?? ""
-        shutDown(RemoteError(.connectionClosed, node: remoteName, "the connection to \(connection.remoteDescription) closed\(reason)"))
     }
 
-    // MARK: Heartbeats
+    // MARK: Time
 
     private func elapsedNanoseconds() -> Int64 {
-        let elapsed = clock.now - epoch
-        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        (clock.now - epoch).nanoseconds
     }
 
     private func heard() {
@@ -247,16 +290,38 @@ public final class Peer: CallChannel {
             // Always ping: the other side answers on its network thread, so pongs keep coming
             // even while its tasks (or ours) are busy.
             sequence += 1
-            try? await connection.send(Frame(.ping, stream: sequence))
+            connection.send(Frame(.ping, stream: sequence))
             // Woken late: this process was too busy to hear anyone, which says nothing of the
             // other node. Judge next time.
             if late > options.heartbeatInterval { continue }
-            var quiet = silence()
-            if let activity = connection.lastActivity { quiet = min(quiet, clock.now - activity) }
-            if quiet > options.lossTimeout {
-                shutDown(RemoteError(.nodeLost, node: remoteName, "no heartbeat for \(options.lossTimeout): the node is lost"))
-                await connection.close()
+            if silence() > options.lossTimeout {
+                abandon(RemoteError(.nodeLost, node: remoteName, "no heartbeat for \(options.lossTimeout): the node is lost"))
                 return
+            }
+        }
+    }
+
+    /// Fails the calls whose deadline has passed, every `deadlineResolution`.
+    private func sweepDeadlines() async {
+        while isConnected {
+            do { try await Task.sleep(for: options.deadlineResolution) } catch { return }
+            let now = elapsedNanoseconds()
+            let expired = state.withLock { state -> [(stream: UInt64, call: Pending)] in
+                guard state.earliestDue <= now else { return [] }
+                var expired: [(stream: UInt64, call: Pending)] = []
+                var earliest = Int64.max
+                for (stream, call) in state.pending {
+                    if call.due <= now { expired.append((stream, call)) } else { earliest = min(earliest, call.due) }
+                }
+                for (stream, _) in expired { state.pending.removeValue(forKey: stream) }
+                state.earliestDue = earliest
+                return expired
+            }
+            guard !expired.isEmpty else { continue }
+            let name = remoteName
+            for (stream, call) in expired {
+                call.continuation.resume(throwing: RemoteError(.deadlineExceeded, node: name, "no reply within \(call.deadline)"))
+                connection.send(Frame(.cancel, stream: stream))
             }
         }
     }
@@ -265,24 +330,34 @@ public final class Peer: CallChannel {
 
     /// Closes the connection, failing pending calls.
     public func close(reason: String = "closing") async {
-        try? await connection.send(Frame(.goodbye, payload: Array(reason.utf8)))
+        connection.send(Frame(.goodbye, payload: Array(reason.utf8)))
         shutDown(RemoteError(.connectionClosed, node: remoteName, "the connection was closed here: \(reason)"))
         await connection.close()
     }
 
     private func shutDown(_ error: RemoteError) {
-        let (pending, serving, helloWaiter) = state.withLock { state -> ([CheckedContinuation<[UInt8], any Error>], [Task<Void, Never>], CheckedContinuation<String, any Error>?) in
+        let (pending, serving, helloWaiter, closeWaiters) = state.withLock { state in
             if state.failure == nil { state.failure = error }
             defer {
                 state.pending = [:]
                 state.serving = [:]
                 state.helloWaiter = nil
+                state.closeWaiters = []
             }
-            return (Array(state.pending.values), Array(state.serving.values), state.helloWaiter)
+            return (Array(state.pending.values), Array(state.serving.values), state.helloWaiter, state.closeWaiters)
         }
         helloWaiter?.resume(throwing: error)
-        for continuation in pending { continuation.resume(throwing: error) }
+        for call in pending { call.continuation.resume(throwing: error) }
         for task in serving { task.cancel() }
+        for waiter in closeWaiters { waiter.resume() }
     }
 }
 
+extension Duration {
+    /// The whole duration in nanoseconds (saturating).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (seconds < 0 ? .min : .max) : whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+}

@@ -3,6 +3,9 @@ public struct PeerOptions: Sendable {
     /// How long a call waits for its reply unless its binding says otherwise
     /// (``Fractal/RemoteReference/deadline``).
     public var callDeadline: Duration = .seconds(30)
+    /// How often a peer looks for calls past their deadline: a call fails at most this long
+    /// after its deadline.
+    public var deadlineResolution: Duration = .milliseconds(10)
     /// How often a peer sends a heartbeat.
     public var heartbeatInterval: Duration = .milliseconds(500)
     /// How long without hearing anything before the other node is declared lost; pending calls

@@ -14,26 +14,34 @@ public protocol Transport: Sendable {
     func connect(to address: NodeAddress) async throws -> any Connection
 }
 
+/// What a connection tells the peer on top of it.
+public enum ConnectionEvent: Sendable {
+    /// A whole frame arrived.
+    case frame(Frame)
+    /// The connection is closed, by either side; `reason` says why when the transport knows
+    /// (a failed TLS handshake, a malformed frame). Always the last event.
+    case closed(reason: String?)
+}
+
 /// One connection between two nodes, carrying frames both ways.
+///
+/// Neither direction waits: ``send(_:)`` queues, and arrivals are pushed to the receiver given
+/// to ``start(_:)``. That keeps a call's round trip to the network threads and back, with no
+/// task in between (see docs/performance.md).
 public protocol Connection: Sendable {
     /// The other end, as this transport can name it (for logs and errors).
     var remoteDescription: String { get }
-    /// Frames as they arrive; ends when the connection closes.
-    var inbound: AsyncStream<Frame> { get }
-    /// Sends one frame. Throws ``RemoteError`` once the connection is closed.
-    func send(_ frame: Frame) async throws
-    /// Closes the connection; `inbound` ends.
+    /// Starts delivering events to `receiver`: every frame, in the order sent, one at a time,
+    /// then exactly one `.closed`. Events that happened before are delivered first. Called once.
+    ///
+    /// `receiver` runs on the transport's own thread and never blocks: it is how a node that is
+    /// busy with calls still answers heartbeats.
+    func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void)
+    /// Queues `frame` behind the frames queued before it; never waits. A frame sent after the
+    /// connection closed is dropped (the receiver has been, or will be, told `.closed`).
+    func send(_ frame: Frame)
+    /// Closes the connection; the receiver gets `.closed`.
     func close() async
-    /// Why the transport closed the connection, when it knows (a failed TLS handshake, say).
-    var closeReason: String? { get }
-    /// When bytes last arrived, as the transport saw them (on its own threads, not behind a
-    /// busy task pool): what tells a busy peer from a lost one.
-    var lastActivity: ContinuousClock.Instant? { get }
-}
-
-extension Connection {
-    public var closeReason: String? { nil }
-    public var lastActivity: ContinuousClock.Instant? { nil }
 }
 
 /// A listening endpoint.

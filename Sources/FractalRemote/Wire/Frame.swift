@@ -33,7 +33,7 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// Bytes of the header after the length field.
-    static let headerSize = 1 + 8
+    public static let headerSize = 1 + 8
     /// Default bound on one frame (length field included): 16 MiB.
     public static let defaultMaximumSize = 16 << 20
 
