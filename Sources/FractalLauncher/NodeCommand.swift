@@ -32,25 +32,10 @@ struct NodeCommand: AsyncParsableCommand {
         var options = PeerOptions()
         options.lossTimeout = .milliseconds(Int64(lossTimeout * 1000))
         options.heartbeatInterval = .milliseconds(Int64(max(lossTimeout / 6, 0.05) * 1000))
-        let termination = TerminationSignal.install()
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
-        if let listen {
-            let bound = try await node.listen(at: NodeAddress(parsing: listen))
-            announce("node \(name) listening at \(bound)")
-        }
-        for address in join {
-            let target = try NodeAddress(parsing: address)
-            node.keepConnected(to: target) { [name] event in
-                switch event {
-                case .connected(let peer): announce("node \(name) joined \(peer.remoteName) at \(target)")
-                case .lost(let peer): announce("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
-                case .failed: break
-                }
-            }
-        }
-        await termination.wait()
-        announce("node \(name) stopping")
-        await node.shutdown()
+        let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),
+                                join: try join.map(NodeAddress.init(parsing:)), say: announce)
+        try await NodeDaemon.runUntilTerminated(daemon)
     }
 }
 

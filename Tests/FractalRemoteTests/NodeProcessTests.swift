@@ -35,10 +35,10 @@ protocol ProcessTestService: Sendable {
         return Self.executable
     }
 
-    /// Starts `fractal node --listen tcp://127.0.0.1:0 --name name` and waits for its address.
-    func startNode(_ name: String) async throws -> (process: FractalChildProcess, address: NodeAddress) {
+    /// Starts `fractal node --listen <listen> --name name` and waits for its address.
+    func startNode(_ name: String, listen: String = "tcp://127.0.0.1:0") async throws -> (process: FractalChildProcess, address: NodeAddress) {
         let process = try FractalChildProcess(
-            executable: try fractal(), arguments: ["node", "--listen", "tcp://127.0.0.1:0", "--name", name],
+            executable: try fractal(), arguments: ["node", "--listen", listen, "--name", name],
             directory: Self.package)
         let prefix = "node \(name) listening at "
         guard let line = await process.waitForStdoutLine(timeout: .seconds(20), where: { $0.hasPrefix(prefix) }) else {
@@ -130,22 +130,10 @@ protocol ProcessTestService: Sendable {
         let (process, address) = try await startNode("victim")
         defer { process.kill() }
 
-        let registry = Registry()
-        registry.register(ProcessTestServiceProxy.self)
-        var options = PeerOptions()
-        options.heartbeatInterval = .milliseconds(100)
-        options.lossTimeout = .seconds(1)
-        options.callDeadline = .seconds(30)
-        let coordinator = Node(name: "executioner", registry: registry, transports: TransportRegistry([TCPTransport()]), options: options)
-        let peer = try await coordinator.connect(to: address)
+        let (coordinator, peer, control) = try await Self.coordinate(address, as: "executioner")
         #expect(peer.remoteName == "victim")
-        let control = try coordinator.control(of: peer)
-
-        let here = SourceLocation(file: "test", line: 1, column: 1)
-        let plan = ComponentPlan(
-            name: "server", location: here,
-            interfaces: [.init(type: InterfaceType(name: "s", signature: "helloworld.Service", role: .server), location: here)],
-            contentClass: "helloworld.ServerImpl")
+        let registry = coordinator.registry
+        let plan = Self.serverPlan
         _ = try await control.instantiate(plan, path: "/victim/server")
         try await control.setAttribute("/victim/server", name: "header", value: ">>")
         try await control.setAttribute("/victim/server", name: "count", value: "100000000")
@@ -239,6 +227,75 @@ protocol ProcessTestService: Sendable {
             let status = await process.waitForExit(timeout: .seconds(10))
             #expect(status == .exited(0), "attempt \(attempt): \(String(describing: status)); stderr:\n\(process.stderr)")
         }
+    }
+
+    /// SIGTERM is a graceful stop: the node stops what it hosts, says goodbye to the
+    /// coordinator (which sees the connection closed, not a lost node) and exits 0.
+    @Test func aNodeStopsGracefullyOnSIGTERM() async throws {
+        let (process, address) = try await startNode("gentle")
+        defer { process.kill() }
+        let (coordinator, peer, control) = try await Self.coordinate(address, as: "terminator")
+        _ = try await control.instantiate(Self.serverPlan, path: "/gentle/server")
+        try await control.start("/gentle/server")
+
+        process.signal(SIGTERM)
+        let status = await process.waitForExit(timeout: .seconds(10))
+        #expect(status == .exited(0), "\(String(describing: status)); stderr:\n\(process.stderr)")
+        #expect(process.stdout.contains("node gentle stopping"), "stdout:\n\(process.stdout)")
+        await peer.closed()
+        let failure = try #require(peer.failure)
+        #expect(failure.kind == .connectionClosed, "\(failure)")
+        #expect(failure.message.contains("node gentle shutting down"), "\(failure)")
+        await coordinator.shutdown()
+    }
+
+    /// A node that dies and is started again at the same address is reconnected by a
+    /// coordinator that connected with `reconnecting: true`: calls by its name work again.
+    @Test func aRestartedNodeIsReconnected() async throws {
+        let (first, address) = try await startNode("phoenix")
+        defer { first.kill() }
+        let (coordinator, peer, _) = try await Self.coordinate(address, as: "watcher", reconnecting: true)
+        first.signal(SIGKILL)
+        _ = await first.waitForExit(timeout: .seconds(5))
+        await peer.closed()
+        do {
+            _ = try await coordinator.control(of: "phoenix").info()
+            Issue.record("a call to a dead node returned")
+        } catch let error as RemoteError {
+            #expect(error.kind == .nodeLost, "\(error)")
+        }
+
+        let (second, _) = try await startNode("phoenix", listen: address.description)
+        defer { second.kill() }
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(20)
+        while coordinator.peer(named: "phoenix") == nil && clock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let info = try await coordinator.control(of: "phoenix").info()
+        #expect(info.name == "phoenix")
+        #expect(info.components.isEmpty)
+        await coordinator.shutdown()
+    }
+
+    static let serverPlan: ComponentPlan = {
+        let here = SourceLocation(file: "test", line: 1, column: 1)
+        return ComponentPlan(
+            name: "server", location: here,
+            interfaces: [.init(type: InterfaceType(name: "s", signature: "helloworld.Service", role: .server), location: here)],
+            contentClass: "helloworld.ServerImpl")
+    }()
+
+    /// A coordinator in this process, connected to the node at `address`.
+    static func coordinate(_ address: NodeAddress, as name: String, reconnecting: Bool = false) async throws -> (Node, Peer, any NodeControl) {
+        let registry = Registry()
+        registry.register(ProcessTestServiceProxy.self)
+        var options = PeerOptions()
+        options.heartbeatInterval = .milliseconds(100)
+        options.lossTimeout = .seconds(1)
+        let coordinator = Node(name: name, registry: registry, transports: TransportRegistry([TCPTransport()]), options: options)
+        let peer = try await coordinator.connect(to: address, reconnecting: reconnecting)
+        return (coordinator, peer, try coordinator.control(of: peer))
     }
 
     // MARK: Usage
