@@ -146,4 +146,26 @@ import Testing
         await coordinator.shutdown()
         for node in started { await node.shutdown() }
     }
+
+    /// A node that dials out has no address another node could use: calls to it from other
+    /// nodes go through the coordinator.
+    @Test func callsToANodeThatOnlyDialsOutGoThroughTheCoordinator() async throws {
+        let coordinator = Node(name: "switchboard", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        try await coordinator.listen(at: NodeAddress(parsing: "mem://switchboard"))
+        let front = Node(name: "openFront", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        try await front.listen(at: NodeAddress(parsing: "mem://openFront"))
+        let frontPeer = try await coordinator.connect(to: NodeAddress(parsing: "mem://openFront"))
+        let hidden = Node(name: "hiddenBack", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        _ = try await hidden.connect(to: NodeAddress(parsing: "mem://switchboard"))
+        let backPeer = try await coordinator.waitForPeer(named: "hiddenBack", timeout: .seconds(5))
+        #expect(coordinator.address(of: "hiddenBack") == nil)
+
+        let deployed = try await Deployer(coordinator: coordinator).deploy(try plan(), nodes: ["front": frontPeer, "back": backPeer])
+        try await deployed.start()
+        #expect(try await deployed.top.interface(named: "e").callable(as: (any Echo).self).echo(5) == 5)
+        #expect(front.peerNames == ["switchboard"])
+        try await deployed.stop()
+        await deployed.remove()
+        for node in [coordinator, front, hidden] { await node.shutdown() }
+    }
 }

@@ -24,6 +24,48 @@ import Testing
         await n1.shutdown()
     }
 
+    @Test func aSecondNodeWithAConnectedNodesNameIsRefusedInTheHandshake() async throws {
+        let server = try await node("gatekeeper")
+        let first = try await node("twin", listening: false)
+        let impostor = try await node("twin", listening: false)
+        _ = try await first.connect(to: NodeAddress(parsing: "mem://gatekeeper"))
+        do {
+            _ = try await impostor.connect(to: NodeAddress(parsing: "mem://gatekeeper"))
+            Issue.record("a second node named 'twin' was admitted")
+        } catch let error as RemoteError {
+            #expect(error.kind == .handshakeFailed, "\(error)")
+            #expect(error.message.contains("a node named 'twin' is already connected to 'gatekeeper'"), "\(error)")
+        }
+        // The first one is untouched.
+        #expect(server.peerNames == ["twin"])
+        #expect(try await server.control(of: "twin").info().name == "twin")
+        await impostor.shutdown()
+        await first.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aNodeCannotConnectUnderTheListenersOwnName() async throws {
+        let server = try await node("mirror")
+        let clone = try await node("mirror", listening: false)
+        await #expect(throws: RemoteError.self) { try await clone.connect(to: NodeAddress(parsing: "mem://mirror")) }
+        #expect(server.peerNames.isEmpty)
+        await clone.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aLinkWithNoConnectionFailsAtOnceWithNodeLost() async throws {
+        let lonely = try await node("lonely", listening: false)
+        let echo = try remoteProxy((any Echo).self, exportedAs: "echo#e", over: lonely.link(to: "absent", via: "nobody"), registry: RemoteWorld.registry)
+        do {
+            _ = try await echo.echo(1)
+            Issue.record("a call over a link to an unconnected node returned")
+        } catch let error as RemoteError {
+            #expect(error.kind == .nodeLost)
+            #expect(error.message == "node 'lonely' is not connected to 'absent' nor to 'nobody' at the moment")
+        }
+        await lonely.shutdown()
+    }
+
     @Test func clientOnOneNodeCallsServerOnAnotherThroughTheCoordinator() async throws {
         let n1 = try await node("relayNode")
         let n2 = try await node("echoNode")
