@@ -12,8 +12,8 @@ import Synchronization
 //   swift build -c release --product RemoteCalls
 //   .build/release/RemoteCalls [seconds per phase (3)] [warm-up seconds (1)] [in flight (64)] [phases]
 //
-// `phases` is `all` (the default), `remote`, `raw`, or one phase alone (for a profiler):
-// `remote1`, `remoteN`, `raw1`, `rawN`, `loopback`.
+// `phases` is `all` (the default), `remote`, `raw`, `hops`, or one phase alone (for a profiler):
+// `remote1`, `remoteN`, `raw1`, `rawN`, `hops1`, `hopsN`, `loopback`.
 // `--nio-executor` (an experiment, not the default): installs NIO's singleton event loop group as
 // Swift concurrency's global executor first, so tasks and channels share the same two threads.
 //
@@ -28,6 +28,20 @@ import Synchronization
 //   (replies counted by bytes, the next message written as soon as one reply is complete,
 //   flushed once per read burst). The server's connection and the client run on different
 //   event loops, so each end has its own thread, as between two nodes.
+// - hops: raw NIO again, the same messages on the same two event loops, but with the thread
+//   hand-offs a remote call cannot avoid, and nothing else (no framing, no encoding, no peer).
+//   A remote caller is a task on the cooperative pool: its send hops to the event loop and the
+//   reply resumes it back on the pool; the server serves each request in a task on the pool (its
+//   event loop stays free for heartbeats) and the reply hops back to the event loop: 4 hand-offs
+//   per round trip more than the raw echo. Here the server's handler starts a plain `Task` for
+//   each complete message, which writes the message back (the same size, as in the raw phases)
+//   with `channel.writeAndFlush`; the client is 1 or N detached tasks, like the remote phases,
+//   each looping: `writeAndFlush` of one message from the task, whose promise the client
+//   handler keeps (in a FIFO on the event loop) and completes when a reply's bytes are in, and
+//   an await of that promise. The server's tasks may finish out of order; replies are all alike,
+//   so the FIFO still pairs each with one request, and counts are exact (latencies per call may
+//   be swapped between calls in flight). The ratio of the remote rows to these is analysis: what
+//   the remote path costs beyond the hand-offs themselves.
 // - one more row, for analysis only: the same calls through a `LoopbackChannel` to an
 //   `ExportTable` in this process — the serialising path (JSON, call message, dispatch through
 //   the membrane) without a peer, a transport or a socket.
@@ -64,7 +78,7 @@ let which = arguments.count > 3 ? arguments[3] : "all"
 func runs(_ phase: String) -> Bool {
     switch which {
     case "all": true
-    case "remote", "raw": phase.hasPrefix(which)
+    case "remote", "raw", "hops": phase.hasPrefix(which)
     default: phase == which
     }
 }
@@ -149,11 +163,21 @@ func remoteLoop(_ echo: any Echo, window: Window, budget: Int) async -> (Histogr
 }
 
 func measureRemote(_ echo: any Echo, tasks: Int, label: String) async -> Outcome {
-    let window = Window.starting()
+    await measureTasks(tasks, label: label, window: Window.starting()) { window, budget in
+        await remoteLoop(echo, window: window, budget: budget)
+    }
+}
+
+/// Runs `loop` in `tasks` child tasks (on the global executor), each with its share of
+/// `maximumOps`, and adds up their histograms and errors.
+func measureTasks(
+    _ tasks: Int, label: String, window: Window,
+    _ loop: @escaping @Sendable (Window, Int) async -> (Histogram<UInt64>, Int)
+) async -> Outcome {
     let budget = maximumOps / tasks
     let results = await withTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
         for _ in 0..<tasks {
-            group.addTask { await remoteLoop(echo, window: window, budget: budget) }
+            group.addTask { await loop(window, budget) }
         }
         var all: [(Histogram<UInt64>, Int)] = []
         for await result in group { all.append(result) }
@@ -337,13 +361,16 @@ let rawLoops: (server: any EventLoop, client: any EventLoop) = {
     return (loops[0], loops[loops.count > 1 ? 1 : 0])
 }()
 
-func startRawServer() async throws -> (channel: any Channel, port: Int) {
+/// A server on 127.0.0.1 whose connections (on `rawLoops.server`) each get `makeHandler()`.
+func startRawServer(
+    _ makeHandler: @escaping @Sendable () -> any ChannelHandler = { EchoServerHandler() }
+) async throws -> (channel: any Channel, port: Int) {
     let channel = try await ServerBootstrap(group: rawLoops.server, childGroup: rawLoops.server)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(EchoServerHandler())
+                try channel.pipeline.syncOperations.addHandler(makeHandler())
             }
         }
         .bind(host: "127.0.0.1", port: 0).get()
@@ -369,6 +396,139 @@ func measureRaw(port: Int, messageSize: Int, depth: Int, label: String) async th
     return Outcome(label: label, inFlight: depth, histogram: result.histogram, errors: result.errors, seconds: window.measuredSeconds)
 }
 
+// MARK: Raw NIO with the thread hops of a remote call
+
+/// For each complete message of `messageSize` bytes read, starts a task on the global
+/// executor that writes the message back with `channel.writeAndFlush` (hopping back to the
+/// event loop): the hand-offs of a node serving a request off its event loop, nothing more.
+final class HopsServerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let messageSize: Int
+    /// The start of a message whose other bytes have not come yet.
+    private var partial: ByteBuffer?
+
+    init(messageSize: Int) { self.messageSize = messageSize }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if var earlier = partial {
+            partial = nil
+            earlier.writeBuffer(&bytes)
+            bytes = earlier
+        }
+        let channel = context.channel
+        while let message = bytes.readSlice(length: messageSize) {
+            Task { channel.writeAndFlush(message, promise: nil) }
+        }
+        if bytes.readableBytes > 0 { partial = bytes }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// The client side of the hops phases. A task writes a message with
+/// `channel.writeAndFlush(message, promise: reply)`; here, on the event loop, `reply` is kept
+/// in a FIFO instead of being completed when the bytes are written, and is succeeded when
+/// `messageSize` bytes more have come back (replies come back in order on one connection, and
+/// are all alike). A write that no longer reaches this handler (the connection closed) fails
+/// its promise in the pipeline's head, so no task waits for a reply that cannot come.
+final class HopsClientHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let messageSize: Int
+    private var waiting = CircularBuffer<EventLoopPromise<Void>>()
+    private var received = 0
+    private var closed = false
+
+    init(messageSize: Int) { self.messageSize = messageSize }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if let promise {
+            guard !closed else { return promise.fail(ChannelError.ioOnClosedChannel) }
+            waiting.append(promise)
+        }
+        context.write(data, promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received += unwrapInboundIn(data).readableBytes
+        while received >= messageSize, let reply = waiting.popFirst() {
+            received -= messageSize
+            reply.succeed()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failWaiting(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failWaiting(error)
+        context.close(promise: nil)
+    }
+
+    private func failWaiting(_ error: any Error) {
+        closed = true
+        while let reply = waiting.popFirst() { reply.fail(error) }
+    }
+}
+
+/// One task's calls in the hops phases: write, await the reply, again, until the window's end.
+func hopsLoop(_ channel: any Channel, message: ByteBuffer, window: Window, budget: Int) async -> (Histogram<UInt64>, Int) {
+    var histogram = newHistogram()
+    var errors = 0
+    var count = 0
+    while count < budget {
+        let start = now()
+        if start >= window.end { break }
+        let reply = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(message, promise: reply)
+        do {
+            try await reply.futureResult.get()
+        } catch {
+            // The connection is gone; the other tasks see the same.
+            errors += 1
+            break
+        }
+        let done = now()
+        count += 1
+        if done >= window.measureFrom && done <= window.end { _ = histogram.record(done - start) }
+    }
+    return (histogram, errors)
+}
+
+func measureHops(port: Int, messageSize: Int, tasks: Int, label: String) async throws -> Outcome {
+    let message = ByteBuffer(repeating: 0x2A, count: messageSize)
+    let window = Window.starting()
+    let channel = try await ClientBootstrap(group: rawLoops.client)
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .connectTimeout(.seconds(5))
+        .channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(HopsClientHandler(messageSize: messageSize))
+            }
+        }
+        .connect(host: "127.0.0.1", port: port).get()
+    // A bound on the wait for the last replies: closing fails every promise still waiting.
+    let timeout = channel.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(window.end) + .seconds(10)) {
+        print("hops client: replies still missing 10 s after the phase's end")
+        channel.close(promise: nil)
+    }
+    let outcome = await measureTasks(tasks, label: label, window: window) { window, budget in
+        await hopsLoop(channel, message: message, window: window, budget: budget)
+    }
+    timeout.cancel()
+    try? await channel.close()
+    return outcome
+}
+
 // MARK: Report
 
 func formatted(_ value: Double, digits: Int = 1) -> String {
@@ -384,6 +544,8 @@ func row(_ outcome: Outcome) {
 
 // MARK: Run
 
+let hopsLabel = "NIO echo with the same thread hops (tasks)"
+
 let results = try await Task.detached { () async throws -> [Outcome] in
     var results: [Outcome] = []
     // The remote setup also tells the raw phases their message size: the remote request frame's.
@@ -391,7 +553,7 @@ let results = try await Task.detached { () async throws -> [Outcome] in
     let messageSize = remote.requestFrame
     print("RemoteCalls: \(warmUp) s warm-up + \(seconds) s per phase; echo of \(payload.count) bytes; "
         + "remote request frame \(remote.requestFrame) bytes, reply frame \(remote.replyFrame) bytes; "
-        + "raw messages of \(messageSize) bytes echoed back; \(System.coreCount) cores"
+        + "raw and hops messages of \(messageSize) bytes echoed back; \(System.coreCount) cores"
         + (nioExecutor ? "; tasks on NIO's event loops (--nio-executor)" : ""))
     if runs("remote1") {
         results.append(await measureRemote(remote.echo, tasks: 1, label: "remote call (Node/TCPTransport)"))
@@ -409,6 +571,16 @@ let results = try await Task.detached { () async throws -> [Outcome] in
         }
         if runs("rawN") {
             results.append(try await measureRaw(port: port, messageSize: messageSize, depth: inFlight, label: "raw NIO echo, pipelined"))
+        }
+        try? await server.close()
+    }
+    if runs("hops1") || runs("hopsN") {
+        let (server, port) = try await startRawServer { HopsServerHandler(messageSize: messageSize) }
+        if runs("hops1") {
+            results.append(try await measureHops(port: port, messageSize: messageSize, tasks: 1, label: hopsLabel))
+        }
+        if runs("hopsN") {
+            results.append(try await measureHops(port: port, messageSize: messageSize, tasks: inFlight, label: hopsLabel))
         }
         try? await server.close()
     }
@@ -436,4 +608,17 @@ if let remoteOne, let rawOne {
 if let remoteMany, let rawMany {
     let ratio = remoteMany.opsPerSecond / rawMany.opsPerSecond
     print("throughput, \(inFlight) in flight, remote/raw: \(formatted(ratio, digits: 3))× (goal ≥ 0.7×) \(ratio >= 0.7 ? "met" : "NOT met")")
+}
+let hopsOne = results.first { $0.label == hopsLabel && $0.inFlight == 1 }
+let hopsMany = results.first { $0.label == hopsLabel && $0.inFlight == inFlight && inFlight > 1 }
+var versusHops: [String] = []
+if let remoteOne, let hopsOne {
+    let p50 = remoteOne.microseconds(atPercentile: 50) / hopsOne.microseconds(atPercentile: 50)
+    versusHops.append("p50 \(formatted(p50, digits: 2))×")
+}
+if let remoteMany, let hopsMany {
+    versusHops.append("\(inFlight) in flight \(formatted(remoteMany.opsPerSecond / hopsMany.opsPerSecond, digits: 2))× (ops/s)")
+}
+if !versusHops.isEmpty {
+    print("analysis, no goal: remote vs. the same hops on raw NIO: " + versusHops.joined(separator: "; "))
 }
