@@ -7,6 +7,7 @@ public enum HelloWorldComponents {
         registry.register(ServiceProxy.self)
         registry.registerContent("helloworld.ClientImpl") { ClientImpl() }
         registry.registerContent("helloworld.ServerImpl") { ServerImpl() }
+        registry.registerContent("helloworld.BroadcastClientImpl") { BroadcastClientImpl() }
     }
 
     /// The same architecture built in Swift code instead of ADL.

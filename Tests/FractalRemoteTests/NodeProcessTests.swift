@@ -35,10 +35,10 @@ protocol ProcessTestService: Sendable {
         return Self.executable
     }
 
-    /// Starts `fractal node --listen <listen> --name name` and waits for its address.
-    func startNode(_ name: String, listen: String = "tcp://127.0.0.1:0") async throws -> (process: FractalChildProcess, address: NodeAddress) {
+    /// Starts `fractal node --listen <listen> --name name [extra]` and waits for its address.
+    func startNode(_ name: String, listen: String = "tcp://127.0.0.1:0", extra: [String] = []) async throws -> (process: FractalChildProcess, address: NodeAddress) {
         let process = try FractalChildProcess(
-            executable: try fractal(), arguments: ["node", "--listen", listen, "--name", name],
+            executable: try fractal(), arguments: ["node", "--listen", listen, "--name", name] + extra,
             directory: Self.package)
         let prefix = "node \(name) listening at "
         guard let line = await process.waitForStdoutLine(timeout: .seconds(20), where: { $0.hasPrefix(prefix) }) else {
@@ -94,6 +94,62 @@ protocol ProcessTestService: Sendable {
         #expect(nodes[1].process.stdout.contains("->hello world"), "the server's node printed:\n\(nodes[1].process.stdout)")
         #expect(!nodes[0].process.stdout.contains("hello world"), "the client's node printed:\n\(nodes[0].process.stdout)")
         #expect(!nodes[2].process.stdout.contains("hello world"), "the idle node printed:\n\(nodes[2].process.stdout)")
+    }
+
+    /// The whole path over TLS: `fractal certs` makes the community's CA and certificates, three
+    /// `fractal node` processes listen on `tls://`, and `fractal run --deployment` places
+    /// HelloWorld's client on one and a server on each of the other two.
+    @Test func helloWorldRunsAcrossThreeNodeProcessesOverTLS() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-tls-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let names = ["tn1", "tn2", "tn3"]
+        let certs = try FractalChildProcess(
+            executable: try fractal(), arguments: ["certs", "--out", folder.path] + names + ["tlauncher"], directory: Self.package)
+        defer { certs.kill() }
+        #expect(await certs.waitForExit(timeout: .seconds(60)) == .exited(0), "fractal certs: \(certs.stderr)")
+        func identity(_ name: String) -> [String] {
+            ["--cert", folder.appendingPathComponent("\(name).pem").path, "--key", folder.appendingPathComponent("\(name).key").path,
+             "--ca", folder.appendingPathComponent("ca.pem").path]
+        }
+
+        var nodes: [(name: String, process: FractalChildProcess, address: NodeAddress)] = []
+        defer { for node in nodes { node.process.kill() } }
+        for name in names {
+            let (process, address) = try await startNode(name, listen: "tls://127.0.0.1:0", extra: identity(name))
+            nodes.append((name, process, address))
+            #expect(address.scheme == "tls", "\(name) announced \(address)")
+        }
+        let descriptor = folder.appendingPathComponent("deployment.xml")
+        try """
+        <deployment>
+          <virtual-node name="clients"><node name="tn1" address="\(nodes[0].address)"/></virtual-node>
+          <virtual-node name="servers"><node name="tn2" address="\(nodes[1].address)"/></virtual-node>
+          <virtual-node name="mirrors"><node name="tn3" address="\(nodes[2].address)"/></virtual-node>
+        </deployment>
+        """.write(to: descriptor, atomically: true, encoding: .utf8)
+
+        let launcher = try FractalChildProcess(
+            executable: try fractal(),
+            arguments: ["run", "ThreeNodeHelloWorld", "--deployment", descriptor.path] + identity("tlauncher"),
+            directory: Self.package)
+        defer { launcher.kill() }
+        let status = await launcher.waitForExit(timeout: .seconds(60))
+        #expect(status == .exited(0), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
+        for placed in ["client on tn1", "server on tn2", "mirror on tn3"] {
+            #expect(launcher.stderr.contains(placed), "stderr:\n\(launcher.stderr)")
+        }
+
+        for node in nodes { node.process.signal(SIGTERM) }
+        for node in nodes {
+            let status = await node.process.waitForExit(timeout: .seconds(10))
+            #expect(status == .exited(0), "node \(node.name) after SIGTERM: \(String(describing: status)); stderr:\n\(node.process.stderr)")
+        }
+        #expect(nodes[1].process.stdout.contains("->hello world"), "tn2 printed:\n\(nodes[1].process.stdout)")
+        #expect(nodes[2].process.stdout.contains("[mirror] ->hello world"), "tn3 printed:\n\(nodes[2].process.stdout)")
+        #expect(!nodes[0].process.stdout.contains("hello world"), "the client's node printed:\n\(nodes[0].process.stdout)")
+        // The client's node called both servers' nodes directly, over TLS.
+        #expect(nodes[0].process.stderr.isEmpty, "tn1 stderr:\n\(nodes[0].process.stderr)")
+        #expect(!launcher.stderr.contains("no direct connection"), "stderr:\n\(launcher.stderr)")
     }
 
     // MARK: Node processes started by the launcher
