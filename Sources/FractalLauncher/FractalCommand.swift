@@ -221,25 +221,30 @@ struct Run: AsyncParsableCommand {
 
     private func reach(_ target: DeploymentDescriptor.Target, from coordinator: Node, processes: NodeProcesses) async throws -> Peer {
         switch target {
-        case .node(_, let address):
-            return try await coordinator.connect(to: NodeAddress(parsing: address), reconnecting: true)
+        case .node(let name, let address):
+            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name)
         case .localProcess(let name):
             let address = try await processes.startLocal(name: name, tls: tls)
             return try await coordinator.connect(to: address, reconnecting: true)
         case .ssh(let host, let name, let command, let address):
             try processes.startOverSSH(host: host, name: name, command: command)
-            let target = try NodeAddress(parsing: address)
-            var lastError: (any Error)?
-            for _ in 0..<50 {
-                do { return try await coordinator.connect(to: target, reconnecting: true) } catch {
-                    lastError = error
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-            }
-            throw lastError ?? RemoteError(.connectionFailed, node: name, "unreachable")
+            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name)
         case .joining(let name):
             return try await coordinator.waitForPeer(named: name, timeout: .seconds(60))
         }
+    }
+
+    /// Connects to a node that may still be starting: tries for 10 s before giving up.
+    private func connectPatiently(_ coordinator: Node, to address: NodeAddress, name: String) async throws -> Peer {
+        var lastError: (any Error)?
+        for attempt in 0..<50 {
+            do { return try await coordinator.connect(to: address, reconnecting: true) } catch {
+                if attempt == 0 { FileHandle.standardError.write(Data("waiting for node \(name) at \(address)\n".utf8)) }
+                lastError = error
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        throw lastError ?? RemoteError(.connectionFailed, node: name, "unreachable at \(address)")
     }
 }
 
