@@ -78,7 +78,7 @@ let which = arguments.count > 3 ? arguments[3] : "all"
 func runs(_ phase: String) -> Bool {
     switch which {
     case "all": true
-    case "remote", "raw", "hops": phase.hasPrefix(which)
+    case "remote", "raw", "hops", "loop": phase.hasPrefix(which)
     default: phase == which
     }
 }
@@ -162,8 +162,8 @@ func remoteLoop(_ echo: any Echo, window: Window, budget: Int) async -> (Histogr
     return (histogram, errors)
 }
 
-func measureRemote(_ echo: any Echo, tasks: Int, label: String) async -> Outcome {
-    await measureTasks(tasks, label: label, window: Window.starting()) { window, budget in
+func measureRemote(_ echo: any Echo, tasks: Int, label: String, executor: (any TaskExecutor)? = nil) async -> Outcome {
+    await measureTasks(tasks, label: label, window: Window.starting(), executor: executor) { window, budget in
         await remoteLoop(echo, window: window, budget: budget)
     }
 }
@@ -171,13 +171,13 @@ func measureRemote(_ echo: any Echo, tasks: Int, label: String) async -> Outcome
 /// Runs `loop` in `tasks` child tasks (on the global executor), each with its share of
 /// `maximumOps`, and adds up their histograms and errors.
 func measureTasks(
-    _ tasks: Int, label: String, window: Window,
+    _ tasks: Int, label: String, window: Window, executor: (any TaskExecutor)? = nil,
     _ loop: @escaping @Sendable (Window, Int) async -> (Histogram<UInt64>, Int)
 ) async -> Outcome {
     let budget = maximumOps / tasks
     let results = await withTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
         for _ in 0..<tasks {
-            group.addTask { await loop(window, budget) }
+            group.addTask(executorPreference: executor) { await loop(window, budget) }
         }
         var all: [(Histogram<UInt64>, Int)] = []
         for await result in group { all.append(result) }
@@ -195,19 +195,22 @@ struct RemoteSetup {
     let server: Node
     let client: Node
     let echo: any Echo
+    /// The event loop of the client's connection, for callers that run there.
+    let executor: (any TaskExecutor)?
     /// The same interface through a `LoopbackChannel`: the serialising path alone.
     let loopback: any Echo
     let requestFrame: Int
     let replyFrame: Int
 }
 
-func setUpRemote() async throws -> RemoteSetup {
+func setUpRemote(onLoops: Bool = false) async throws -> RemoteSetup {
     Registry.shared.register(EchoProxy.self)
     var options = PeerOptions()
     options.callDeadline = .seconds(10)
+    options.servesOnTransportThread = onLoops
     let transports = TransportRegistry([TCPTransport(group: group)])
-    let server = Node(name: "benchServer", transports: transports, options: options)
-    let client = Node(name: "benchClient", transports: transports, options: options)
+    let server = Node(name: onLoops ? "benchLoopServer" : "benchServer", transports: transports, options: options)
+    let client = Node(name: onLoops ? "benchLoopClient" : "benchClient", transports: transports, options: options)
     let address = try await server.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0"))
     let component = try Component.primitive(
         "echo", type: ComponentType([InterfaceType(name: "e", signature: EchoProxy.self, role: .server)]),
@@ -226,7 +229,7 @@ func setUpRemote() async throws -> RemoteSetup {
     let exports = ExportTable()
     try exports.export(component.interface(named: "e"), as: "/bench/echo#e")
     let loopback = try remoteProxy((any Echo).self, exportedAs: "/bench/echo#e", over: LoopbackChannel(exports))
-    return RemoteSetup(server: server, client: client, echo: echo, loopback: loopback,
+    return RemoteSetup(server: server, client: client, echo: echo, executor: onLoops ? peer.executor : nil, loopback: loopback,
                        requestFrame: sizes.request + frameOverhead, replyFrame: sizes.reply + frameOverhead)
 }
 
@@ -545,6 +548,7 @@ func row(_ outcome: Outcome) {
 // MARK: Run
 
 let hopsLabel = "NIO echo with the same thread hops (tasks)"
+let onLoopsLabel = "remote call, caller and server on the event loops"
 
 let results = try await Task.detached { () async throws -> [Outcome] in
     var results: [Outcome] = []
@@ -560,6 +564,17 @@ let results = try await Task.detached { () async throws -> [Outcome] in
     }
     if runs("remoteN") {
         results.append(await measureRemote(remote.echo, tasks: inFlight, label: "remote call (Node/TCPTransport)"))
+    }
+    if runs("loop1") || runs("loopN") {
+        let onLoops = try await setUpRemote(onLoops: true)
+        if runs("loop1") {
+            results.append(await measureRemote(onLoops.echo, tasks: 1, label: onLoopsLabel, executor: onLoops.executor))
+        }
+        if runs("loopN") {
+            results.append(await measureRemote(onLoops.echo, tasks: inFlight, label: onLoopsLabel, executor: onLoops.executor))
+        }
+        await onLoops.client.shutdown()
+        await onLoops.server.shutdown()
     }
     if runs("loopback") {
         results.append(await measureRemote(remote.loopback, tasks: 1, label: "serialising path only, no network (LoopbackChannel)"))

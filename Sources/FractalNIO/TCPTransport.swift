@@ -98,6 +98,7 @@ struct NIOListener: Listener {
 final class NIOConnection: Connection {
     let channel: any Channel
     let remoteDescription: String
+    let executor: (any TaskExecutor)?
     private let handler: NIOLoopBound<FrameInboundHandler>
     /// Frames sent since the event loop last wrote: written together, with one flush (one
     /// system call for a burst of pipelined calls).
@@ -112,6 +113,7 @@ final class NIOConnection: Connection {
     private init(channel: any Channel, handler: FrameInboundHandler, remote: String) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        executor = EventLoopExecutor(channel.eventLoop)
         remoteDescription = remote
     }
 

@@ -36,6 +36,7 @@ enum RemoteWorld {
         registry.register(EchoProxy.self)
         registry.registerContent("remote.EchoImpl") { EchoImpl() }
         registry.registerContent("remote.Relay") { Relay() }
+        registry.registerContent("remote.ThreadReporter") { ThreadReporter() }
         return registry
     }()
 

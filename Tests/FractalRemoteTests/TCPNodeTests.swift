@@ -3,6 +3,7 @@ import FractalADL
 import FractalNIO
 @testable import FractalRemote
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -199,7 +200,7 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
             try client.send(Frame(.hello, payload: Hello(node: "twice").encoded()).encoded())
             // Wait for the node's hello, so the connection is established, then greet again.
             let greeting = await client.readFrames(until: { $0.contains { $0.kind == .hello } }, timeout: .seconds(5))
-            #expect(greeting.frames.first?.kind == .hello, "the node greets first")
+            #expect(greeting.frames.first?.kind == .hello, "the node answers with its hello")
             #expect(greeting.frames.first.map { String(decoding: $0.payload.dropFirst(2), as: UTF8.self) } == name)
             #expect(!greeting.closed, "the connection is open after one hello each")
             try client.send(Frame(.hello, payload: Hello(node: "twice").encoded()).encoded())
@@ -219,6 +220,57 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
         #expect(try await control.info().name == name)
         await coordinator.shutdown()
         await server.shutdown()
+    }
+
+    /// By default requests are served on the task pool, leaving the event loop to the network;
+    /// with `servesOnTransportThread` they run on the connection's event loop, and a caller that
+    /// prefers `peer.executor` calls from there too.
+    @Test(arguments: [false, true])
+    func requestsAreServedOnTheEventLoopOnlyWhenAsked(onLoop: Bool) async throws {
+        var options = Self.options
+        options.servesOnTransportThread = onLoop
+        let (server, address) = try await node("threads-\(onLoop)", options: options)
+        let (coordinator, _) = try await node("threadCaller-\(onLoop)", listening: false)
+        let peer = try await coordinator.connect(to: address!)
+        let control = try coordinator.control(of: peer)
+        _ = try await control.instantiate(RemoteWorld.plan("reporter", content: "remote.ThreadReporter", interfaces: [
+            InterfaceType(name: "e", signature: "remote.Echo", role: .server),
+        ]), path: "reporter")
+        try await control.start("reporter")
+        let reporter = try remoteProxy((any Echo).self, exportedAs: "reporter#e", over: peer, registry: RemoteWorld.registry)
+        let key = "served-\(onLoop)"
+        try await reporter.say(key)
+        let thread = try #require(ThreadReporter.threads.withLock { $0[key] })
+        #expect(thread.hasPrefix("NIO-") == onLoop, "served on thread '\(thread)'")
+
+        // A caller on the connection's event loop gets its reply there, with no hop.
+        #expect(peer.executor != nil)
+        let answer = try await Task(executorPreference: peer.executor) { try await reporter.echo(7) }.value
+        #expect(answer == 7)
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+}
+
+/// Records the name of the thread each `say` ran on.
+final class ThreadReporter: Echo {
+    static let threads = Mutex<[String: String]>([:])
+
+    func echo(_ value: Int) async throws -> Int { value }
+    func slow(_ milliseconds: Int) async throws -> Int { milliseconds }
+    func say(_ message: String) async throws {
+        Self.threads.withLock { $0[message] = Self.currentThreadName() }
+    }
+
+    static func currentThreadName() -> String {
+        #if canImport(Glibc)
+        let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?"
+        return comm.trimmingCharacters(in: .whitespacesAndNewlines)
+        #else
+        var name = [CChar](repeating: 0, count: 64)
+        pthread_getname_np(pthread_self(), &name, name.count)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #endif
     }
 }
 

@@ -8,7 +8,35 @@ import Synchronization
 /// (lifecycle gate, interceptors, which see them with `isRemote == true`).
 public final class ExportTable: Sendable {
     /// Exported interfaces, with their owners: an export keeps its component alive.
-    private let exported = Mutex<[String: (target: any CallTarget, owner: Component)]>([:])
+    private let exported = Mutex<[String: Export]>([:])
+
+    /// One exported interface, and the caller signatures already checked against it.
+    private final class Export: Sendable {
+        let target: any CallTarget
+        let owner: Component
+        private let checked = Mutex<[String: InterfaceSignature]>([:])
+
+        init(target: any CallTarget, owner: Component) {
+            self.target = target
+            self.owner = owner
+        }
+
+        /// The caller's signature `name`, once known here and a super-signature of the target's.
+        func signature(named name: String) throws -> InterfaceSignature {
+            if let known = checked.withLock({ $0[name] }) { return known }
+            let registry = owner.registry
+            guard let signature = registry.signature(named: name) else {
+                throw FractalError(.unknownSignature, component: owner.path, interface: target.name,
+                                   "the caller uses signature '\(name)', unknown on this side")
+            }
+            guard registry.isSubsignature(target.type.signature, of: signature.name) else {
+                throw FractalError(.signatureMismatch, component: owner.path, interface: target.name,
+                                   "the caller holds '\(name)', but the interface is a '\(target.type.signature)'")
+            }
+            checked.withLock { $0[name] = signature }
+            return signature
+        }
+    }
 
     public init() {}
 
@@ -18,7 +46,7 @@ public final class ExportTable: Sendable {
             throw FractalError(.notAServerInterface, component: interface.owner.path, interface: interface.name,
                                "only server interfaces can be exported")
         }
-        exported.withLock { $0[name] = (target, interface.owner) }
+        exported.withLock { $0[name] = Export(target: target, owner: interface.owner) }
     }
 
     /// The encoded reply of a call that failed with `error` before reaching any interface.
@@ -58,32 +86,25 @@ public final class ExportTable: Sendable {
 
     /// Like ``handle(_:)``, for a target that may start with `prefix` (a node's own address).
     public func handle(_ request: [UInt8], strippingPrefix prefix: String?) async -> [UInt8] {
-        var place: (component: String, interface: String)?
+        var export: Export?
         do {
             var call = try CallRequest(decoding: request)
             if let prefix, call.target.hasPrefix(prefix) { call.target.removeFirst(prefix.count) }
-            guard let target = exported.withLock({ $0[call.target]?.target }) else {
+            export = exported.withLock { $0[call.target] }
+            guard let export else {
                 throw FractalError(.noSuchInterface, interface: call.target, "nothing is exported as '\(call.target)'")
             }
-            place = (target.owner.path, target.name)
-            let registry = target.owner.registry
-            guard let signature = registry.signature(named: call.signature) else {
-                throw FractalError(.unknownSignature, component: target.owner.path, interface: target.name,
-                                   "the caller uses signature '\(call.signature)', unknown on this side")
-            }
-            guard registry.isSubsignature(target.type.signature, of: signature.name) else {
-                throw FractalError(.signatureMismatch, component: target.owner.path, interface: target.name,
-                                   "the caller holds '\(call.signature)', but the interface is a '\(target.type.signature)'")
-            }
+            let signature = try export.signature(named: call.signature)
             guard signature.methodNames.contains(call.method) else {
-                throw FractalError(.noSuchMethod, component: target.owner.path, interface: target.name,
+                throw FractalError(.noSuchMethod, component: export.owner.path, interface: export.target.name,
                                    "signature '\(call.signature)' has no method '\(call.method)'")
             }
             var arguments = DataArgumentDecoder(call.arguments)
-            let result = try await signature.dispatch(call.method, &arguments, on: target, origin: CallOrigin(isRemote: true, client: nil))
+            let result = try await signature.dispatch(call.method, &arguments, on: export.target, origin: CallOrigin(isRemote: true, client: nil))
             return CallReply.success(try ValueCodec.encode(result)).encoded()
         } catch {
-            return CallReply.failure(error, component: place?.component, interface: place?.interface).encoded()
+            // The component's path is only worked out for a failure: it costs a walk up the tree.
+            return CallReply.failure(error, component: export?.owner.path, interface: export?.target.name).encoded()
         }
     }
 }

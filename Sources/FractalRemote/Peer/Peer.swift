@@ -24,6 +24,8 @@ public final class Peer: CallChannel {
     let connection: any Connection
     private let serve: Server
     private let admit: Admission?
+    /// Where requests are served: the transport's thread when asked and offered, else the pool.
+    private let servingExecutor: (any TaskExecutor)?
     /// The side that accepted the connection says hello second, once it has admitted the other.
     private let accepting: Bool
 
@@ -60,8 +62,15 @@ public final class Peer: CallChannel {
         self.accepting = accepting
         self.admit = admit
         self.serve = serve
+        servingExecutor = options.servesOnTransportThread ? connection.executor : nil
         self.epoch = clock.now
     }
+
+    /// The executor of the thread this peer's connection delivers on, when its transport has
+    /// one: a task that prefers it (`Task(executorPreference: peer.executor)`) makes calls
+    /// without changing threads. For code that never blocks (see
+    /// ``PeerOptions/servesOnTransportThread``).
+    public var executor: (any TaskExecutor)? { connection.executor }
 
     /// The other node's name, as said in its hello.
     public var remoteName: String { state.withLock { $0.remoteName } ?? connection.remoteDescription }
@@ -245,14 +254,14 @@ public final class Peer: CallChannel {
             state.withLock { locked in
                 guard locked.failure == nil else { return }
                 // Made under the lock, so the task cannot look itself up before it is recorded.
-                locked.serving[stream] = Task {
+                locked.serving[stream] = Task(executorPreference: servingExecutor) { [self] in
                     let reply = await serve(frame.payload)
                     let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
                     if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
                 }
             }
         case .oneWay:
-            Task { _ = await serve(frame.payload) }
+            Task(executorPreference: servingExecutor) { [serve] in _ = await serve(frame.payload) }
         case .cancel:
             state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
         case .ping:

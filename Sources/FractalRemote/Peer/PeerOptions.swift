@@ -6,6 +6,11 @@ public struct PeerOptions: Sendable {
     /// How often a peer looks for calls past their deadline: a call fails at most this long
     /// after its deadline.
     public var deadlineResolution: Duration = .milliseconds(10)
+    /// Serve requests on the thread that receives them (the connection's event loop) instead of
+    /// the task pool, when the transport offers its executor: no hand-off between threads, about
+    /// half the round-trip time, but while a method runs nothing else moves on that thread,
+    /// heartbeats included. Only for components whose methods never block or compute for long.
+    public var servesOnTransportThread = false
     /// How often a peer sends a heartbeat.
     public var heartbeatInterval: Duration = .milliseconds(500)
     /// How long without hearing anything before the other node is declared lost; pending calls

@@ -42,6 +42,14 @@ public protocol Connection: Sendable {
     func send(_ frame: Frame)
     /// Closes the connection; the receiver gets `.closed`.
     func close() async
+    /// The executor of the thread that delivers this connection's events, if the transport
+    /// has one to offer: tasks preferring it run without changing threads (see
+    /// ``PeerOptions/servesOnTransportThread``).
+    var executor: (any TaskExecutor)? { get }
+}
+
+extension Connection {
+    public var executor: (any TaskExecutor)? { nil }
 }
 
 /// A listening endpoint.
