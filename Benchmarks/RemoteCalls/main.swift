@@ -12,8 +12,8 @@ import Synchronization
 //   swift build -c release --product RemoteCalls
 //   .build/release/RemoteCalls [seconds per phase (3)] [warm-up seconds (1)] [in flight (64)] [phases]
 //
-// `phases` is `all` (the default), `remote`, `raw`, `hops`, or one phase alone (for a profiler):
-// `remote1`, `remoteN`, `raw1`, `rawN`, `hops1`, `hopsN`, `loopback`.
+// `phases` is `all` (the default), `remote`, `loop`, `raw`, `hops`, or one phase alone (for a
+// profiler): `remote1`, `remoteN`, `loop1`, `loopN`, `raw1`, `rawN`, `hops1`, `hopsN`, `loopback`.
 // `--nio-executor` (an experiment, not the default): installs NIO's singleton event loop group as
 // Swift concurrency's global executor first, so tasks and channels share the same two threads.
 //
@@ -22,6 +22,10 @@ import Synchronization
 //   given; a client `Node` connects over `TCPTransport` and calls through
 //   `remoteProxy(…, over: peer)`, either one call at a time from one detached task, or from
 //   N concurrent detached tasks, each looping (N calls in flight on the one connection).
+// - loop: the same, in the opt-in configuration for code that never blocks: the server node
+//   serves on its connection's event loop (`PeerOptions.servesOnTransportThread`) and the
+//   calling tasks prefer the client connection's event loop (`peer.executor`), so a call
+//   changes threads only where the bytes cross the socket, as in the raw echo.
 // - raw: a NIO echo server (a handler that writes back what it reads) and a handler-based NIO
 //   client on the event loop that sends messages of exactly the remote request frame's size
 //   and waits for as many bytes back: one at a time, or N pipelined on one connection
@@ -548,6 +552,7 @@ func row(_ outcome: Outcome) {
 // MARK: Run
 
 let hopsLabel = "NIO echo with the same thread hops (tasks)"
+let remoteLabel = "remote call (Node/TCPTransport)"
 let onLoopsLabel = "remote call, caller and server on the event loops"
 
 let results = try await Task.detached { () async throws -> [Outcome] in
@@ -560,10 +565,10 @@ let results = try await Task.detached { () async throws -> [Outcome] in
         + "raw and hops messages of \(messageSize) bytes echoed back; \(System.coreCount) cores"
         + (nioExecutor ? "; tasks on NIO's event loops (--nio-executor)" : ""))
     if runs("remote1") {
-        results.append(await measureRemote(remote.echo, tasks: 1, label: "remote call (Node/TCPTransport)"))
+        results.append(await measureRemote(remote.echo, tasks: 1, label: remoteLabel))
     }
     if runs("remoteN") {
-        results.append(await measureRemote(remote.echo, tasks: inFlight, label: "remote call (Node/TCPTransport)"))
+        results.append(await measureRemote(remote.echo, tasks: inFlight, label: remoteLabel))
     }
     if runs("loop1") || runs("loopN") {
         let onLoops = try await setUpRemote(onLoops: true)
@@ -609,20 +614,24 @@ print("| path | in flight | ops/s | p50 µs | p99 µs |")
 print("|---|---:|---:|---:|---:|")
 for outcome in results { row(outcome) }
 
-let remoteOne = results.first { $0.label.hasPrefix("remote") && $0.inFlight == 1 }
-let remoteMany = results.first { $0.label.hasPrefix("remote") && $0.inFlight == inFlight && inFlight > 1 }
+let remoteOne = results.first { $0.label == remoteLabel && $0.inFlight == 1 }
+let remoteMany = results.first { $0.label == remoteLabel && $0.inFlight == inFlight && inFlight > 1 }
 let rawOne = results.first { $0.label.hasPrefix("raw") && $0.inFlight == 1 }
 let rawMany = results.first { $0.label.hasPrefix("raw") && $0.inFlight == inFlight && inFlight > 1 }
-if let remoteOne, let rawOne {
-    let p50 = remoteOne.microseconds(atPercentile: 50) / rawOne.microseconds(atPercentile: 50)
-    let p99 = remoteOne.microseconds(atPercentile: 99) / rawOne.microseconds(atPercentile: 99)
-    print("")
-    print("round trip, one in flight, remote/raw: p50 \(formatted(p50, digits: 2))× (goal ≤ 1.5×) \(p50 <= 1.5 ? "met" : "NOT met"), "
-        + "p99 \(formatted(p99, digits: 2))×, ops/s \(formatted(remoteOne.opsPerSecond / rawOne.opsPerSecond, digits: 2))×")
-}
-if let remoteMany, let rawMany {
-    let ratio = remoteMany.opsPerSecond / rawMany.opsPerSecond
-    print("throughput, \(inFlight) in flight, remote/raw: \(formatted(ratio, digits: 3))× (goal ≥ 0.7×) \(ratio >= 0.7 ? "met" : "NOT met")")
+print("")
+for (configuration, label) in [("default: served on the task pool", remoteLabel), ("opt-in: on the event loops", onLoopsLabel)] {
+    let one = results.first { $0.label == label && $0.inFlight == 1 }
+    let many = results.first { $0.label == label && $0.inFlight == inFlight && inFlight > 1 }
+    if let one, let rawOne {
+        let p50 = one.microseconds(atPercentile: 50) / rawOne.microseconds(atPercentile: 50)
+        let p99 = one.microseconds(atPercentile: 99) / rawOne.microseconds(atPercentile: 99)
+        print("\(configuration): round trip, one in flight, remote/raw: p50 \(formatted(p50, digits: 2))× (goal ≤ 1.5×) "
+            + "\(p50 <= 1.5 ? "met" : "NOT met"), p99 \(formatted(p99, digits: 2))×, ops/s \(formatted(one.opsPerSecond / rawOne.opsPerSecond, digits: 2))×")
+    }
+    if let many, let rawMany {
+        let ratio = many.opsPerSecond / rawMany.opsPerSecond
+        print("\(configuration): throughput, \(inFlight) in flight, remote/raw: \(formatted(ratio, digits: 3))× (goal ≥ 0.7×) \(ratio >= 0.7 ? "met" : "NOT met")")
+    }
 }
 let hopsOne = results.first { $0.label == hopsLabel && $0.inFlight == 1 }
 let hopsMany = results.first { $0.label == hopsLabel && $0.inFlight == inFlight && inFlight > 1 }
