@@ -118,6 +118,10 @@ public final class Peer: CallChannel {
 
     /// Fails everything and closes the connection, from the transport's thread.
     private func abandon(_ error: RemoteError) {
+        // A refused handshake is reported by whoever started it; a broken protocol only here.
+        if error.kind == .protocolViolation {
+            RemoteLog.warning("closing the connection with \(connection.remoteDescription): \(error)")
+        }
         shutDown(error)
         Task { await connection.close() }
     }
