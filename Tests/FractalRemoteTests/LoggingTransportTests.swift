@@ -62,6 +62,8 @@ struct LoggingConnection: Connection {
     let log: @Sendable (String) -> Void
 
     var remoteDescription: String { base.remoteDescription }
+    /// The wrapped connection's, so that serving on its thread still works through the wrapper.
+    var executor: (any TaskExecutor)? { base.executor }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         let (log, peer) = (log, remoteDescription)
@@ -150,6 +152,8 @@ private final class Lines: Sendable {
         let peer = try await client.connect(to: NodeAddress(parsing: "tcp://127.0.0.1:\(try #require(address.port))"))
         let echo = try remoteProxy((any Echo).self, exportedAs: "/echo#e", over: peer, registry: RemoteWorld.registry)
         #expect(try await echo.echo(7) == 7)
+        // The wrapper passes on the event loop the TCP connection offers.
+        #expect(server.peer(named: "plainTCPClient")?.executor != nil)
         await client.shutdown()
         await server.shutdown()
 
