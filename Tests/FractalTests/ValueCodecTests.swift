@@ -46,6 +46,21 @@ import Testing
         #expect(try ValueCodec.encode([1, 2] as [Int]).first == 0x6A)
     }
 
+    /// An optional holding a value is not its value: it travels as JSON, and comes back as an
+    /// optional.
+    @Test func optionalsOfCommonTypesComeBackAsOptionals() throws {
+        let string: String? = "x"
+        #expect(try ValueCodec.encode(string).first == 0x6A)
+        #expect(try ValueCodec.decode(String?.self, from: ValueCodec.encode(string)) == "x")
+        #expect(try ValueCodec.decode(Int?.self, from: ValueCodec.encode(3 as Int?)) == 3)
+        #expect(try ValueCodec.decode(Bool?.self, from: ValueCodec.encode(false as Bool?)) == false)
+        #expect(try ValueCodec.decode([UInt8]?.self, from: ValueCodec.encode([1, 2] as [UInt8]?)) == [1, 2])
+        #expect(try ValueCodec.decode(String?.self, from: ValueCodec.encode(nil as String?)) == nil)
+        // Through an existential, as the dispatcher hands results over.
+        let boxed: any Codable & Sendable = string
+        #expect(try ValueCodec.decode(String?.self, from: ValueCodec.encode(boxed)) == "x")
+    }
+
     @Test(arguments: [
         ([0x69] + [UInt8](repeating: 0, count: 8), "a value of form 'i' (9 bytes) where a String was expected"),
         ([], "an empty value where a String was expected"),

@@ -14,19 +14,19 @@ enum ValueCodec {
     }
 
     static func encode(_ value: any Encodable) throws -> [UInt8] {
-        switch value {
-        case let bytes as [UInt8]: return tagged(.bytes, bytes)
-        case let string as String: return tagged(.string, string.utf8)
-        case let integer as Int: return word(.integer, UInt64(bitPattern: Int64(integer)))
-        case let number as Double: return word(.double, number.bitPattern)
-        case let flag as Bool: return [flag ? Tag.yes.rawValue : Tag.no.rawValue]
-        case is Nothing: return [Tag.nothing.rawValue]
-        default:
-            do {
-                return tagged(.json, try JSONEncoder().encode(value))
-            } catch {
-                throw FractalError(.encodingFailed, "cannot encode a \(type(of: value)): \(error)")
-            }
+        // By exact type, not by cast: a cast would also take an `Optional<String>` holding a
+        // string for a `String`, which the other side decodes as an optional, from JSON.
+        let type = Swift.type(of: value)
+        if type == [UInt8].self { return tagged(.bytes, value as! [UInt8]) }
+        if type == String.self { return tagged(.string, (value as! String).utf8) }
+        if type == Int.self { return word(.integer, UInt64(bitPattern: Int64(value as! Int))) }
+        if type == Double.self { return word(.double, (value as! Double).bitPattern) }
+        if type == Bool.self { return [(value as! Bool) ? Tag.yes.rawValue : Tag.no.rawValue] }
+        if type == Nothing.self { return [Tag.nothing.rawValue] }
+        do {
+            return tagged(.json, try JSONEncoder().encode(value))
+        } catch {
+            throw FractalError(.encodingFailed, "cannot encode a \(type): \(error)")
         }
     }
 
