@@ -7,7 +7,8 @@ public final class InterfaceSignature: Sendable, CustomStringConvertible {
     let existential: ObjectIdentifier
     private let implementedBy: @Sendable (Any) -> Bool
     private let proxyMaker: @Sendable (any EndpointSource, CallOrigin) throws -> any Sendable
-    private let dispatcher: @Sendable (String, inout DataArgumentDecoder, any CallTarget, CallOrigin) async throws -> any Codable & Sendable
+    private let endpointMaker: @Sendable (any CallTarget, CallOrigin) throws -> any AnyObject & Sendable
+    private let dispatcher: @Sendable (String, inout DataArgumentDecoder, any AnyObject & Sendable) async throws -> any Codable & Sendable
 
     init<P: InterfaceProxy>(_ proxy: P.Type) {
         name = P.signatureName
@@ -16,8 +17,9 @@ public final class InterfaceSignature: Sendable, CustomStringConvertible {
         existential = ObjectIdentifier(P.Signature.self)
         implementedBy = { $0 is P.Signature }
         proxyMaker = { target, origin in P(endpoint: try target.endpoint(P.Signature.self, origin: origin)) }
-        dispatcher = { method, arguments, target, origin in
-            try await P.dispatch(method, &arguments, on: try target.endpoint(P.Signature.self, origin: origin))
+        endpointMaker = { target, origin in try target.endpoint(P.Signature.self, origin: origin) }
+        dispatcher = { method, arguments, endpoint in
+            try await P.dispatch(method, &arguments, on: endpoint as! Endpoint<P.Signature>)
         }
     }
 
@@ -29,9 +31,16 @@ public final class InterfaceSignature: Sendable, CustomStringConvertible {
         try proxyMaker(target, origin)
     }
 
-    /// Decodes and performs one serialised call on `target`.
-    func dispatch(_ method: String, _ arguments: inout DataArgumentDecoder, on target: any CallTarget, origin: CallOrigin) async throws -> any Codable & Sendable {
-        try await dispatcher(method, &arguments, target, origin)
+    /// The endpoint of `target` for calls with this signature, to give ``dispatch(_:_:on:)``:
+    /// made once per exported interface, not per call.
+    func endpoint(of target: any CallTarget, origin: CallOrigin) throws -> any AnyObject & Sendable {
+        try endpointMaker(target, origin)
+    }
+
+    /// Decodes and performs one serialised call through `endpoint`, made by ``endpoint(of:origin:)``
+    /// of this signature.
+    func dispatch(_ method: String, _ arguments: inout DataArgumentDecoder, on endpoint: any AnyObject & Sendable) async throws -> any Codable & Sendable {
+        try await dispatcher(method, &arguments, endpoint)
     }
 
     public var description: String { name }

@@ -10,19 +10,22 @@ public final class ExportTable: Sendable {
     /// Exported interfaces, with their owners: an export keeps its component alive.
     private let exported = Mutex<[String: Export]>([:])
 
-    /// One exported interface, and the caller signatures already checked against it.
+    /// One exported interface, and the caller signatures already checked against it, each with
+    /// the endpoint its calls go through.
     private final class Export: Sendable {
         let target: any CallTarget
         let owner: Component
-        private let checked = Mutex<[String: InterfaceSignature]>([:])
+        private let checked = Mutex<[String: (signature: InterfaceSignature, endpoint: any AnyObject & Sendable)]>([:])
+        private static let origin = CallOrigin(isRemote: true, client: nil)
 
         init(target: any CallTarget, owner: Component) {
             self.target = target
             self.owner = owner
         }
 
-        /// The caller's signature `name`, once known here and a super-signature of the target's.
-        func signature(named name: String) throws -> InterfaceSignature {
+        /// The caller's signature `name`, once known here and a super-signature of the target's,
+        /// and the endpoint for calls with it.
+        func signature(named name: String) throws -> (signature: InterfaceSignature, endpoint: any AnyObject & Sendable) {
             if let known = checked.withLock({ $0[name] }) { return known }
             let registry = owner.registry
             guard let signature = registry.signature(named: name) else {
@@ -33,8 +36,9 @@ public final class ExportTable: Sendable {
                 throw FractalError(.signatureMismatch, component: owner.path, interface: target.name,
                                    "the caller holds '\(name)', but the interface is a '\(target.type.signature)'")
             }
-            checked.withLock { $0[name] = signature }
-            return signature
+            let known = (signature: signature, endpoint: try signature.endpoint(of: target, origin: Self.origin))
+            checked.withLock { $0[name] = known }
+            return known
         }
     }
 
@@ -94,13 +98,13 @@ public final class ExportTable: Sendable {
             guard let export else {
                 throw FractalError(.noSuchInterface, interface: call.target, "nothing is exported as '\(call.target)'")
             }
-            let signature = try export.signature(named: call.signature)
+            let (signature, endpoint) = try export.signature(named: call.signature)
             guard signature.methodNames.contains(call.method) else {
                 throw FractalError(.noSuchMethod, component: export.owner.path, interface: export.target.name,
                                    "signature '\(call.signature)' has no method '\(call.method)'")
             }
             var arguments = DataArgumentDecoder(call.arguments)
-            let result = try await signature.dispatch(call.method, &arguments, on: export.target, origin: CallOrigin(isRemote: true, client: nil))
+            let result = try await signature.dispatch(call.method, &arguments, on: endpoint)
             return CallReply.success(try ValueCodec.encode(result)).encoded()
         } catch {
             // The component's path is only worked out for a failure: it costs a walk up the tree.
