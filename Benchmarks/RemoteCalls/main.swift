@@ -146,24 +146,37 @@ let frameOverhead = 13
 
 // MARK: Remote: two nodes over TCPTransport
 
-func remoteLoop(_ echo: any Echo, window: Window, budget: Int) async -> (Histogram<UInt64>, Int) {
+/// How one call of a loop went.
+enum Attempt { case answered, wrong, connectionGone }
+
+/// Makes calls one after the other until the window's end or `budget` calls, recording the
+/// latency of those that complete after the warm-up; counts wrong answers and failures (a
+/// lost connection ends the loop).
+func timedLoop(window: Window, budget: Int, _ call: () async -> Attempt) async -> (Histogram<UInt64>, Int) {
     var histogram = newHistogram()
     var errors = 0
     var count = 0
     while count < budget {
         let start = now()
         if start >= window.end { break }
-        do {
-            let reply = try await echo.echo(payload)
-            if reply.count != payload.count { errors += 1 }
-        } catch {
-            errors += 1
-        }
+        let attempt = await call()
+        if attempt != .answered { errors += 1 }
+        if attempt == .connectionGone { break }
         let done = now()
         count += 1
         if done >= window.measureFrom && done <= window.end { _ = histogram.record(done - start) }
     }
     return (histogram, errors)
+}
+
+func remoteLoop(_ echo: any Echo, window: Window, budget: Int) async -> (Histogram<UInt64>, Int) {
+    await timedLoop(window: window, budget: budget) {
+        do {
+            return try await echo.echo(payload).count == payload.count ? .answered : .wrong
+        } catch {
+            return .wrong
+        }
+    }
 }
 
 func measureRemote(_ echo: any Echo, tasks: Int, label: String, executor: (any TaskExecutor)? = nil) async -> Outcome {
@@ -489,26 +502,17 @@ final class HopsClientHandler: ChannelDuplexHandler {
 
 /// One task's calls in the hops phases: write, await the reply, again, until the window's end.
 func hopsLoop(_ channel: any Channel, message: ByteBuffer, window: Window, budget: Int) async -> (Histogram<UInt64>, Int) {
-    var histogram = newHistogram()
-    var errors = 0
-    var count = 0
-    while count < budget {
-        let start = now()
-        if start >= window.end { break }
+    await timedLoop(window: window, budget: budget) {
         let reply = channel.eventLoop.makePromise(of: Void.self)
         channel.writeAndFlush(message, promise: reply)
         do {
             try await reply.futureResult.get()
+            return .answered
         } catch {
             // The connection is gone; the other tasks see the same.
-            errors += 1
-            break
+            return .connectionGone
         }
-        let done = now()
-        count += 1
-        if done >= window.measureFrom && done <= window.end { _ = histogram.record(done - start) }
     }
-    return (histogram, errors)
 }
 
 func measureHops(port: Int, messageSize: Int, tasks: Int, label: String) async throws -> Outcome {

@@ -38,6 +38,8 @@ public final class Peer: CallChannel {
 
     private struct State {
         var remoteName: String?
+        /// The other side's hello arrived and was admitted.
+        var welcomed = false
         var helloWaiter: UnsafeContinuation<String, any Error>?
         var pending: [UInt64: Pending] = [:]
         /// No pending call is due before this (nanoseconds since `epoch`).
@@ -101,7 +103,7 @@ public final class Peer: CallChannel {
             _ = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<String, any Error>) in
                 let known = peer.state.withLock { state -> Result<String, RemoteError>? in
                     if let failure = state.failure { return .failure(failure) }
-                    if let name = state.remoteName { return .success(name) }
+                    if state.welcomed, let name = state.remoteName { return .success(name) }
                     state.helloWaiter = continuation
                     return nil
                 }
@@ -148,6 +150,7 @@ public final class Peer: CallChannel {
         if accepting { connection.send(Frame(.hello, payload: Hello(node: localName).encoded())) }
         greeted.store(true, ordering: .releasing)
         let waiter = state.withLock { state -> UnsafeContinuation<String, any Error>? in
+            state.welcomed = true
             defer { state.helloWaiter = nil }
             return state.helloWaiter
         }
