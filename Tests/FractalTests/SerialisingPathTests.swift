@@ -1,4 +1,5 @@
 @testable import Fractal
+import Synchronization
 import Testing
 
 // MARK: - Helpers (prefixed `Serialising` so they don't clash with other test files)
@@ -195,6 +196,32 @@ enum SerialisingWorld {
             over: SerialisingRewritingChannel(exports: exports) { $0 + [0, 0, 0] })
 
         await expectFractalError(.decodingFailed) { try await remote.nothing() }
+    }
+
+    /// A proxy writes its request straight into one buffer; the bytes are those of the
+    /// documented call message, which the server side decodes.
+    @Test func aProxysRequestIsTheDocumentedCallMessage() async throws {
+        let (shop, exports) = try await SerialisingWorld.exportedShop("bytesShop", as: "bytes")
+        defer { withExtendedLifetime(shop) {} }
+        let seen = Mutex<[[UInt8]]>([])
+        let remote = try remoteProxy(
+            (any Shop).self, exportedAs: "bytes",
+            over: SerialisingRewritingChannel(exports: exports) { request in
+                seen.withLock { $0.append(request) }
+                return request
+            })
+        let order = Order(id: 7, items: ["tea"], total: 2.5, note: nil)
+        let placed = try await remote.place(order, priority: true)
+        #expect(placed.total == 5 && placed.note == "placed")
+        let request = try #require(seen.withLock { $0.first })
+        let decoded = try CallRequest(decoding: request)
+        #expect(decoded.target == "bytes")
+        #expect(decoded.signature == "test.Shop")
+        #expect(decoded.method == "place(_:priority:)")
+        #expect(decoded.arguments.count == 2)
+        #expect(try ValueCodec.decode(Order.self, from: decoded.arguments[0]) == order)
+        #expect(decoded.arguments[1] == [0x74])
+        #expect(decoded.encoded() == request)
     }
 
     @Test func argumentOfTheWrongTypeIsDecodingFailed() async throws {

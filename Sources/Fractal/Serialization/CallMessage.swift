@@ -9,11 +9,19 @@ public struct CallRequest: Sendable, Hashable {
 
     static let version: UInt8 = 1
 
-    func encoded() -> [UInt8] {
-        var writer = WireWriter(capacity: 64 + arguments.reduce(0) { $0 + $1.count + 4 })
-        writer.write(Self.version)
+    /// What every request to `target` with `signature` starts with: the version, the target,
+    /// the signature.
+    static func header(target: String, signature: String) -> [UInt8] {
+        var writer = WireWriter(capacity: 9 + target.utf8.count + signature.utf8.count)
+        writer.write(version)
         writer.write(target)
         writer.write(signature)
+        return writer.bytes
+    }
+
+    func encoded() -> [UInt8] {
+        var writer = WireWriter(capacity: 64 + arguments.reduce(0) { $0 + $1.count + 4 })
+        writer.append(Self.header(target: target, signature: signature))
         writer.write(method)
         writer.write(UInt32(arguments.count))
         for argument in arguments { writer.write(bytes: argument) }
@@ -78,6 +86,27 @@ public enum CallReply: Sendable, Hashable {
         case let tag:
             throw FractalError(.decodingFailed, "unknown reply tag \(tag)")
         }
+    }
+
+    /// The result an encoded reply carries, decoded as `R`, or the error it carries, thrown
+    /// with where it happened (`target` when the far side did not say).
+    static func result<R: Decodable>(_ type: R.Type, from bytes: [UInt8], at target: String) throws -> R {
+        var reader = WireReader(bytes)
+        if try reader.readByte() == 0 {
+            let result = try reader.readSlice()
+            guard reader.isAtEnd else { throw FractalError(.decodingFailed, "a reply has bytes after its result") }
+            return try ValueCodec.decode(R.self, from: result)
+        }
+        throw try CallReply(decoding: bytes).error(at: target)
+            ?? FractalError(.decodingFailed, "a reply that is neither a success nor a failure")
+    }
+
+    /// The encoded success reply carrying `result`.
+    static func success(encoding result: any Encodable) throws -> [UInt8] {
+        var writer = WireWriter(capacity: 32)
+        writer.write(0 as UInt8)
+        try ValueCodec.encode(result, into: &writer)
+        return writer.bytes
     }
 
     /// The reply for a call that threw `error` in `interface` of `component`.

@@ -105,7 +105,7 @@ public final class ExportTable: Sendable {
             }
             var arguments = DataArgumentDecoder(call.arguments)
             let result = try await signature.dispatch(call.method, &arguments, on: endpoint)
-            return CallReply.success(try ValueCodec.encode(result)).encoded()
+            return try CallReply.success(encoding: result)
         } catch {
             // The component's path is only worked out for a failure: it costs a walk up the tree.
             return CallReply.failure(error, component: export?.owner.path, interface: export?.target.name).encoded()

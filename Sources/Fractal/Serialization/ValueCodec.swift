@@ -14,28 +14,52 @@ enum ValueCodec {
     }
 
     static func encode(_ value: any Encodable) throws -> [UInt8] {
+        var writer = WireWriter(capacity: 16)
+        try encode(value, into: &writer, lengthPrefixed: false)
+        return writer.bytes
+    }
+
+    /// Appends `value` to `writer` as a byte string (its length, then its tag and body): how
+    /// call messages carry arguments and results.
+    static func encode(_ value: any Encodable, into writer: inout WireWriter) throws {
+        try encode(value, into: &writer, lengthPrefixed: true)
+    }
+
+    private static func encode(_ value: any Encodable, into writer: inout WireWriter, lengthPrefixed: Bool) throws {
+        func put(_ tag: Tag, _ body: some Collection<UInt8>) {
+            if lengthPrefixed { writer.write(UInt32(1 + body.count)) }
+            writer.write(tag.rawValue)
+            writer.append(body)
+        }
+        func put(_ tag: Tag, word: UInt64) {
+            withUnsafeBytes(of: word.bigEndian) { put(tag, $0) }
+        }
         // By exact type, not by cast: a cast would also take an `Optional<String>` holding a
         // string for a `String`, which the other side decodes as an optional, from JSON.
         let type = Swift.type(of: value)
-        if type == [UInt8].self { return tagged(.bytes, value as! [UInt8]) }
-        if type == String.self { return tagged(.string, (value as! String).utf8) }
-        if type == Int.self { return word(.integer, UInt64(bitPattern: Int64(value as! Int))) }
-        if type == Double.self { return word(.double, (value as! Double).bitPattern) }
-        if type == Bool.self { return [(value as! Bool) ? Tag.yes.rawValue : Tag.no.rawValue] }
-        if type == Nothing.self { return [Tag.nothing.rawValue] }
+        if type == [UInt8].self { return put(.bytes, value as! [UInt8]) }
+        if type == String.self { return put(.string, (value as! String).utf8) }
+        if type == Int.self { return put(.integer, word: UInt64(bitPattern: Int64(value as! Int))) }
+        if type == Double.self { return put(.double, word: (value as! Double).bitPattern) }
+        if type == Bool.self { return put((value as! Bool) ? .yes : .no, EmptyCollection()) }
+        if type == Nothing.self { return put(.nothing, EmptyCollection()) }
         do {
-            return tagged(.json, try JSONEncoder().encode(value))
+            put(.json, try JSONEncoder().encode(value))
         } catch {
             throw FractalError(.encodingFailed, "cannot encode a \(type): \(error)")
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try decode(T.self, from: bytes[...])
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>) throws -> T {
         guard let first = bytes.first, let tag = Tag(rawValue: first) else {
             throw FractalError(.decodingFailed, bytes.isEmpty ? "an empty value where a \(T.self) was expected"
-                                                             : "a value of unknown form 0x\(String(bytes[0], radix: 16))")
+                                                             : "a value of unknown form 0x\(String(bytes[bytes.startIndex], radix: 16))")
         }
-        let body = bytes[1...]
+        let body = bytes.dropFirst()
         switch tag {
         case .bytes where T.self == [UInt8].self:
             return Array(body) as! T
@@ -58,18 +82,6 @@ enum ValueCodec {
         default:
             throw FractalError(.decodingFailed, "a value of form '\(Character(Unicode.Scalar(tag.rawValue)))' (\(bytes.count) bytes) where a \(T.self) was expected")
         }
-    }
-
-    private static func tagged(_ tag: Tag, _ body: some Collection<UInt8>) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 + body.count)
-        bytes.append(tag.rawValue)
-        bytes.append(contentsOf: body)
-        return bytes
-    }
-
-    private static func word(_ tag: Tag, _ word: UInt64) -> [UInt8] {
-        withUnsafeBytes(of: word.bigEndian) { tagged(tag, $0) }
     }
 
     private static func word<T>(_ body: ArraySlice<UInt8>, _ type: T.Type) throws -> UInt64 {

@@ -45,10 +45,15 @@ struct WireReader {
     }
 
     mutating func readBytes() throws -> [UInt8] {
+        Array(try readSlice())
+    }
+
+    /// A length-prefixed byte string, without copying it.
+    mutating func readSlice() throws -> ArraySlice<UInt8> {
         let count = Int(try readUInt32())
         guard bytes.count - offset >= count else { throw truncated() }
         defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        return bytes[offset..<offset + count]
     }
 
     mutating func readString() throws -> String {

@@ -236,6 +236,8 @@ public final class Node: Sendable {
 
     /// `@node/export` targets name the node they are for.
     static func destination(of request: [UInt8]) -> (node: String, export: String)? {
+        // The target starts after the version byte and its length: most are not routed.
+        guard request.count > 5, request[5] == UInt8(ascii: "@") else { return nil }
         guard let target = ExportTable.target(of: request), target.hasPrefix("@"),
               let slash = target.firstIndex(of: "/") else { return nil }
         return (String(target[target.index(after: target.startIndex)..<slash]), String(target[target.index(after: slash)...]))
