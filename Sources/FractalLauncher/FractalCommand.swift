@@ -117,6 +117,9 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @Option(help: "With --deployment: this coordinator's node name (by default the name --cert is for, else 'launcher').")
+    var name: String?
+
     @Option(help: "With --deployment: seconds a call to another node waits for its reply.")
     var callDeadline: Double = 30
 
@@ -187,7 +190,13 @@ struct Run: AsyncParsableCommand {
         }
         var options = PeerOptions()
         options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
-        let coordinator = Node(name: "launcher", transports: try Transports.make(tls.identity()), options: options)
+        let identity = try tls.identity()
+        let certified = try identity?.nodeNames() ?? []
+        let coordinatorName = name ?? certified.first ?? "launcher"
+        if identity != nil && !certified.contains(coordinatorName) {
+            throw ValidationError("--name \(coordinatorName), but --cert is for \(certified.map { "'\($0)'" }.joined(separator: ", ")): nodes would refuse it")
+        }
+        let coordinator = Node(name: coordinatorName, transports: try Transports.make(identity), options: options)
         let processes = NodeProcesses()
         var failed = false
         var deployedArchitecture: Deployer.Deployed?
@@ -239,6 +248,8 @@ struct Run: AsyncParsableCommand {
         var lastError: (any Error)?
         for attempt in 0..<50 {
             do { return try await coordinator.connect(to: address, reconnecting: true) } catch {
+                // Only a node that is not there yet is worth waiting for; a refusal is final.
+                guard (error as? RemoteError)?.kind == .connectionFailed else { throw error }
                 if attempt == 0 { FileHandle.standardError.write(Data("waiting for node \(name) at \(address)\n".utf8)) }
                 lastError = error
                 try await Task.sleep(for: .milliseconds(200))

@@ -26,6 +26,9 @@ struct NodeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
+        if let names = try tls.identity()?.nodeNames(), !names.contains(name) {
+            throw ValidationError("--name \(name), but --cert is for \(names.map { "'\($0)'" }.joined(separator: ", ")): other nodes would refuse it")
+        }
     }
 
     func run() async throws {

@@ -12,9 +12,17 @@ final class NodeProcesses: @unchecked Sendable {
     func startLocal(name: String, tls: TLSOptions, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        // With TLS, the started node uses the launcher's identity: it is the launcher's own process.
-        if let cert = tls.cert, let key = tls.key, let ca = tls.ca {
-            process.arguments = ["node", "--listen", "tls://127.0.0.1:0", "--name", name, "--cert", cert, "--key", key, "--ca", ca]
+        // With TLS, a node proves its name with its own certificate: `<name>.pem` and
+        // `<name>.key` beside the launcher's, as `fractal certs` lays them out.
+        if let cert = tls.cert, tls.key != nil, let ca = tls.ca {
+            let folder = URL(fileURLWithPath: cert).deletingLastPathComponent()
+            let nodeCert = folder.appendingPathComponent("\(name).pem").path
+            let nodeKey = folder.appendingPathComponent("\(name).key").path
+            guard FileManager.default.fileExists(atPath: nodeCert), FileManager.default.fileExists(atPath: nodeKey) else {
+                throw RemoteError(.connectionFailed, node: name,
+                                  "a local node over TLS needs its own certificate, \(nodeCert) and \(nodeKey) (fractal certs --out \(folder.path) \(name))")
+            }
+            process.arguments = ["node", "--listen", "tls://127.0.0.1:0", "--name", name, "--cert", nodeCert, "--key", nodeKey, "--ca", ca]
         } else {
             process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
         }

@@ -16,7 +16,7 @@ public enum CertificateAuthority {
         for node in nodes {
             let base = (folder as NSString).appendingPathComponent(node)
             let extensions = base + ".ext"
-            try "subjectAltName=DNS:\(node),DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n"
+            try "subjectAltName=DNS:\(node),IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n"
                 .write(toFile: extensions, atomically: true, encoding: .utf8)
             try run(openssl, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                               "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(node)"])

@@ -1,5 +1,7 @@
 import FractalRemote
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 
 /// Cuts the TCP byte stream into frames on the event loop; a malformed or oversized frame is
 /// an error, which closes the connection.
@@ -40,9 +42,13 @@ final class FrameInboundHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
 
     let remote: String
+    /// The DNS names of the other side's TLS certificate, once the first frame has come (the
+    /// TLS handshake is over by then); nil on plain TCP.
+    let authenticatedNames = NIOLockedValueBox<[String]?>(nil)
     private var receiver: (@Sendable (ConnectionEvent) -> Void)?
     private var early: [ConnectionEvent] = []
     private var reason: String?
+    private var identified = false
 
     init(remote: String) {
         self.remote = remote
@@ -60,7 +66,21 @@ final class FrameInboundHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !identified {
+            identified = true
+            if let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
+                let names = tls.peerCertificate.map(Self.dnsNames(of:)) ?? []
+                authenticatedNames.withLockedValue { $0 = names }
+            }
+        }
         deliver(.frame(unwrapInboundIn(data)))
+    }
+
+    static func dnsNames(of certificate: NIOSSLCertificate) -> [String] {
+        certificate._subjectAlternativeNames().compactMap { name in
+            guard name.nameType == .dnsName else { return nil }
+            return name.contents.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

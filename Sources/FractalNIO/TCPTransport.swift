@@ -100,6 +100,9 @@ final class NIOConnection: Connection {
     let remoteDescription: String
     let executor: (any TaskExecutor)?
     private let handler: NIOLoopBound<FrameInboundHandler>
+    private let names: NIOLockedValueBox<[String]?>
+
+    var authenticatedNames: [String]? { names.withLockedValue { $0 } }
     /// Frames sent since the event loop last wrote: written together, with one flush (one
     /// system call for a burst of pipelined calls).
     private let outbox = NIOLockedValueBox(Outbox())
@@ -113,6 +116,7 @@ final class NIOConnection: Connection {
     private init(channel: any Channel, handler: FrameInboundHandler, remote: String) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        names = handler.authenticatedNames
         executor = EventLoopExecutor(channel.eventLoop)
         remoteDescription = remote
     }

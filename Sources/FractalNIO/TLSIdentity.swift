@@ -14,6 +14,15 @@ public struct TLSIdentity: Sendable, Hashable {
         self.certificateAuthorityPath = certificateAuthorityPath
     }
 
+    /// The node names the certificate is for (its DNS names): the names this identity may use.
+    public func nodeNames() throws -> [String] {
+        do {
+            return try NIOSSLCertificate.fromPEMFile(certificatePath).first.map(FrameInboundHandler.dnsNames(of:)) ?? []
+        } catch {
+            throw RemoteError(.handshakeFailed, "cannot read the certificate \(certificatePath): \(error)")
+        }
+    }
+
     /// Contexts for accepting and for opening connections; both require the other side's
     /// certificate and check it against the CA (host names are not checked: nodes are
     /// identified by their certificates, wherever they run).

@@ -64,6 +64,7 @@ struct LoggingConnection: Connection {
     var remoteDescription: String { base.remoteDescription }
     /// The wrapped connection's, so that serving on its thread still works through the wrapper.
     var executor: (any TaskExecutor)? { base.executor }
+    var authenticatedNames: [String]? { base.authenticatedNames }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         let (log, peer) = (log, remoteDescription)

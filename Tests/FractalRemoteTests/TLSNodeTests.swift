@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct TLSNodeTests {
     static let certificates: String = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-tls-\(getpid())").path
-        try? CertificateAuthority.make(in: folder, nodes: ["server", "client"])
+        try? CertificateAuthority.make(in: folder, nodes: ["server", "client", "alice"])
         return folder
     }()
 
@@ -59,6 +59,34 @@ import Testing
         #expect(server.peerNames.isEmpty)
         await intruder.shutdown()
         await server.shutdown()
+    }
+
+    /// A certificate from the community's CA proves a node's name: a node that says it is
+    /// someone else is refused, whichever side it is on.
+    @Test func aNodeThatClaimsAnotherNodesNameIsRefused() async throws {
+        let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
+        let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let impostor = try node("client", identity: CertificateAuthority.identity(of: "alice", in: Self.certificates))
+        do {
+            _ = try await impostor.connect(to: address)
+            Issue.record("a node with alice's certificate was admitted as 'client'")
+        } catch let error as RemoteError {
+            #expect(error.kind == .handshakeFailed, "\(error)")
+            #expect(error.message.contains("'client' presents a certificate for 'alice'"), "\(error)")
+        }
+        #expect(server.peerNames.isEmpty)
+
+        // The other way round: a listener with a certificate that is not its own.
+        let fakeServer = try node("server2", identity: CertificateAuthority.identity(of: "alice", in: Self.certificates))
+        let fakeAddress = try await fakeServer.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let client = try node("client", identity: CertificateAuthority.identity(of: "client", in: Self.certificates))
+        await #expect(throws: RemoteError.self) { _ = try await client.connect(to: fakeAddress) }
+        #expect(client.peerNames.isEmpty)
+
+        // Under its own name, alice's certificate is fine.
+        let alice = try node("alice", identity: CertificateAuthority.identity(of: "alice", in: Self.certificates))
+        #expect(try await alice.connect(to: address).remoteName == "server")
+        for node in [impostor, fakeServer, client, alice, server] { await node.shutdown() }
     }
 
     @Test func aPlainTCPClientIsRefusedByATLSNode() async throws {

@@ -142,6 +142,12 @@ public final class Peer: CallChannel {
             return
         }
         state.withLock { $0.remoteName = hello.node }
+        if let names = connection.authenticatedNames, !names.contains(hello.node) {
+            let refusal = "'\(hello.node)' presents a certificate for \(names.isEmpty ? "no node name" : names.map { "'\($0)'" }.joined(separator: ", "))"
+            connection.send(Frame(.goodbye, payload: Array(refusal.utf8)))
+            abandon(RemoteError(.handshakeFailed, node: hello.node, "refused: \(refusal)"))
+            return
+        }
         if let refusal = admit?(self) {
             connection.send(Frame(.goodbye, payload: Array(refusal.utf8)))
             abandon(RemoteError(.handshakeFailed, node: hello.node, "refused: \(refusal)"))

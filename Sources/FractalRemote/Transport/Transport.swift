@@ -46,10 +46,15 @@ public protocol Connection: Sendable {
     /// has one to offer: tasks preferring it run without changing threads (see
     /// ``PeerOptions/servesOnTransportThread``).
     var executor: (any TaskExecutor)? { get }
+    /// The node names the transport has authenticated for the other side (the DNS names of
+    /// its TLS certificate), or nil when it authenticates no one. The peer then admits the
+    /// other node only under one of these names. Read once the first frame has arrived.
+    var authenticatedNames: [String]? { get }
 }
 
 extension Connection {
     public var executor: (any TaskExecutor)? { nil }
+    public var authenticatedNames: [String]? { nil }
 }
 
 /// A listening endpoint.
