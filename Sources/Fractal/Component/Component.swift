@@ -35,7 +35,7 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         /// export binding is the name of its server interface (the internal client side).
         var bindings: [String: [any CallTarget]] = [:]
         /// The owners of the servers bound above, once per binding: a client keeps the servers
-        /// it is bound to alive.
+        /// it is bound to alive (not its composite, through an import binding).
         var boundServers: [Component] = []
         /// Client interface name → server interfaces on other nodes, in bind order.
         var remoteBindings: [String: [RemoteReference]] = [:]

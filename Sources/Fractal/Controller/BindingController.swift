@@ -70,7 +70,9 @@ public struct BindingController: Sendable {
             let proxy = try clientSignature.makeProxy(to: target, origin: origin)
             component.state.withLock { state in
                 state.bindings[name, default: []].append(target)
-                state.boundServers.append(target.owner)
+                // A client keeps its servers alive, except its own composite through an import:
+                // that composite keeps the client alive already, and the two would never go.
+                if !target.isInternal { state.boundServers.append(target.owner) }
             }
             if server.type.cardinality == .gathercast, let gathering = server as? ServerInterface {
                 gathering.owner.state.withLock {

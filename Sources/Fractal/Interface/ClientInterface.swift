@@ -42,18 +42,19 @@ public final class InternalServerInterface: CallTarget {
     }
 
     func endpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
-        ImportEndpoint(forward: Forwarder(owner: owner, binding: name, origin: origin), owner: owner)
+        ImportEndpoint(forward: Forwarder(owner: owner, binding: name, origin: origin))
     }
 }
 
 /// Calls from inside a composite out through one of its client interfaces.
+///
+/// It does not keep the composite alive (the composite keeps its sub-components alive, whose
+/// client ports hold this endpoint): calls fail with `notBound` once the composite is gone.
 final class ImportEndpoint<S: Sendable>: Endpoint<S>, @unchecked Sendable {
     let forward: Forwarder<S>
-    let owner: Component
 
-    init(forward: Forwarder<S>, owner: Component) {
+    init(forward: Forwarder<S>) {
         self.forward = forward
-        self.owner = owner
         super.init()
     }
 

@@ -174,8 +174,11 @@ final class ExportEndpoint<S: Sendable>: Endpoint<S>, @unchecked Sendable {
 ///
 /// Bindings change only while the composite is stopped, so the last endpoint is kept and
 /// reused while the binding still leads to the same interface.
+///
+/// It holds the composite weakly: a sub-component's import endpoint (cached in its client
+/// port) would otherwise keep its own composite alive, and the composite it, forever.
 final class Forwarder<S: Sendable>: Sendable {
-    unowned let owner: Component
+    weak let owner: Component?
     let binding: String
     let origin: CallOrigin
     private let last = Mutex<(ObjectIdentifier, Endpoint<S>)?>(nil)
@@ -187,6 +190,10 @@ final class Forwarder<S: Sendable>: Sendable {
     }
 
     func endpoint() throws -> Endpoint<S> {
+        guard let owner else {
+            throw FractalError(.notBound, interface: binding,
+                               "the call cannot go on: the composite that '\(binding)' belongs to has been released")
+        }
         guard let target = owner.boundTargets(of: binding).first else {
             if let remote = owner.remoteTargets(of: binding).first {
                 return try remote.target.endpoint(S.self, origin: origin)
