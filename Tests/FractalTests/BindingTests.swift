@@ -160,13 +160,9 @@ import Testing
     }
 
     @Test func importBindsASubComponentToItsCompositesClientInterface() async throws {
-        let composite = try World.composite("wrapper", [World.mainType("m"), World.clientType("s")])
         let (client, _) = try World.client("inner")
         let (server, content) = try World.server("outside")
-        try composite.contentController.add(client)
-        try composite.bindingController.bind("m", to: client.interface(named: "m"))
-        try client.bindingController.bind("s", to: composite.contentController.internalInterface(named: "s"))
-        try composite.bindingController.bind("s", to: server.interface(named: "s"))
+        let composite = try World.importingComposite("wrapper", inner: client, outside: server)
         try await server.lifeCycleController.start()
         try await composite.lifeCycleController.start()
         _ = try await composite.interface(named: "m").callable(as: (any Main).self).run()

@@ -11,14 +11,10 @@ import Testing
         weak var weakClient: Component?
         weak var weakServer: Component?
         do {
-            let composite = try World.composite("wrapper", [World.mainType("m"), World.clientType("s")])
             let (client, _) = try World.client("inner")
             let (server, content) = try World.server("outside")
-            try composite.contentController.add(client)
             // Export (composite → child), import (child → composite), and a normal binding.
-            try composite.bindingController.bind("m", to: client.interface(named: "m"))
-            try client.bindingController.bind("s", to: composite.contentController.internalInterface(named: "s"))
-            try composite.bindingController.bind("s", to: server.interface(named: "s"))
+            let composite = try World.importingComposite("wrapper", inner: client, outside: server)
             try await server.lifeCycleController.start()
             try await composite.lifeCycleController.start()
             _ = try await composite.interface(named: "m").callable(as: (any Main).self).run()
@@ -45,12 +41,8 @@ import Testing
         let (client, _) = try World.client("orphan")
         weak var weakComposite: Component?
         do {
-            let composite = try World.composite("gone", [World.mainType("m"), World.clientType("s")])
             let (server, _) = try World.server("farAway")
-            try composite.contentController.add(client)
-            try composite.bindingController.bind("m", to: client.interface(named: "m"))
-            try client.bindingController.bind("s", to: composite.contentController.internalInterface(named: "s"))
-            try composite.bindingController.bind("s", to: server.interface(named: "s"))
+            let composite = try World.importingComposite("gone", inner: client, outside: server)
             try await server.lifeCycleController.start()
             try await composite.lifeCycleController.start()
             weakComposite = composite

@@ -32,6 +32,17 @@ enum World {
     }
 
     /// A composite with the given interfaces.
+    /// A composite `name` holding client `inner`: its `m` is exported from `inner.m`, and
+    /// `inner.s` is imported through its client interface `s`, which is bound to `outside.s`.
+    static func importingComposite(_ name: String, inner: Component, outside: Component) throws -> Component {
+        let composite = try World.composite(name, [World.mainType("m"), World.clientType("s")])
+        try composite.contentController.add(inner)
+        try composite.bindingController.bind("m", to: inner.interface(named: "m"))
+        try inner.bindingController.bind("s", to: composite.contentController.internalInterface(named: "s"))
+        try composite.bindingController.bind("s", to: outside.interface(named: "s"))
+        return composite
+    }
+
     static func composite(_ name: String = "composite", _ interfaces: [InterfaceType] = []) throws -> Component {
         try Component.composite(name, type: ComponentType(interfaces))
     }
