@@ -47,6 +47,8 @@ public final class Peer: CallChannel {
         var serving: [UInt64: Task<Void, Never>] = [:]
         var failure: RemoteError?
         var closeWaiters: [UnsafeContinuation<Void, Never>] = []
+        /// The deadline sweeper, waiting for a call while none is pending.
+        var idleSweeper: UnsafeContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -203,17 +205,19 @@ public final class Peer: CallChannel {
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
                 let cancelled = Task.isCancelled
-                let failure = state.withLock { state -> (any Error)? in
-                    if let failure = state.failure { return failure }
-                    if cancelled { return CancellationError() }
+                let (failure, sweeper) = state.withLock { state -> ((any Error)?, UnsafeContinuation<Void, Never>?) in
+                    if let failure = state.failure { return (failure, nil) }
+                    if cancelled { return (CancellationError(), nil) }
                     state.pending[stream] = Pending(continuation: continuation, due: due, deadline: deadline)
                     state.earliestDue = min(state.earliestDue, due)
-                    return nil
+                    defer { state.idleSweeper = nil }
+                    return (nil, state.idleSweeper)
                 }
                 if let failure {
                     continuation.resume(throwing: failure)
                     return
                 }
+                sweeper?.resume()
                 connection.send(Frame(.request, stream: stream, payload: request))
             }
         } onCancel: {
@@ -323,9 +327,18 @@ public final class Peer: CallChannel {
         }
     }
 
-    /// Fails the calls whose deadline has passed, every `deadlineResolution`.
+    /// Fails the calls whose deadline has passed, every `deadlineResolution` while calls are
+    /// pending; sleeps until the next call otherwise.
     private func sweepDeadlines() async {
         while isConnected {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let idle = state.withLock { state -> Bool in
+                    guard state.failure == nil, state.pending.isEmpty else { return false }
+                    state.idleSweeper = continuation
+                    return true
+                }
+                if !idle { continuation.resume() }
+            }
             do { try await Task.sleep(for: options.deadlineResolution) } catch { return }
             let now = elapsedNanoseconds()
             let expired = state.withLock { state -> [(stream: UInt64, call: Pending)] in
@@ -358,16 +371,18 @@ public final class Peer: CallChannel {
     }
 
     private func shutDown(_ error: RemoteError) {
-        let (pending, serving, helloWaiter, closeWaiters) = state.withLock { state in
+        let (pending, serving, helloWaiter, closeWaiters, sweeper) = state.withLock { state in
             if state.failure == nil { state.failure = error }
             defer {
                 state.pending = [:]
                 state.serving = [:]
                 state.helloWaiter = nil
                 state.closeWaiters = []
+                state.idleSweeper = nil
             }
-            return (Array(state.pending.values), Array(state.serving.values), state.helloWaiter, state.closeWaiters)
+            return (Array(state.pending.values), Array(state.serving.values), state.helloWaiter, state.closeWaiters, state.idleSweeper)
         }
+        sweeper?.resume()
         helloWaiter?.resume(throwing: error)
         for call in pending { call.continuation.resume(throwing: error) }
         for task in serving { task.cancel() }
