@@ -123,7 +123,15 @@ struct Run: AsyncParsableCommand {
     @Option(help: "With --deployment: seconds a call to another node waits for its reply.")
     var callDeadline: Double = 30
 
+    @Option(help: "With --deployment: seconds without a heartbeat before a node is declared lost.")
+    var lossTimeout: Double = 3
+
     @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        if !(callDeadline > 0) { throw ValidationError("--call-deadline must be a number of seconds above 0") }
+        if !(lossTimeout > 0) { throw ValidationError("--loss-timeout must be a number of seconds above 0") }
+    }
 
     func run() async throws {
         // Caught from the start: a signal at any moment stops what was started, cleanly.
@@ -188,7 +196,7 @@ struct Run: AsyncParsableCommand {
             printDiagnostics(error.diagnostics)
             throw ExitCode(1)
         }
-        var options = PeerOptions()
+        var options = PeerOptions(lossTimeout: lossTimeout)
         options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
         let identity = try tls.identity()
         let certified = try identity?.nodeNames() ?? []

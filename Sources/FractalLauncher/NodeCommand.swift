@@ -26,19 +26,27 @@ struct NodeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
+        if !(lossTimeout > 0) { throw ValidationError("--loss-timeout must be a number of seconds above 0") }
         if let names = try tls.identity()?.nodeNames(), !names.contains(name) {
             throw ValidationError("--name \(name), but --cert is for \(names.map { "'\($0)'" }.joined(separator: ", ")): other nodes would refuse it")
         }
     }
 
     func run() async throws {
-        var options = PeerOptions()
-        options.lossTimeout = .milliseconds(Int64(lossTimeout * 1000))
-        options.heartbeatInterval = .milliseconds(Int64(max(lossTimeout / 6, 0.05) * 1000))
+        let options = PeerOptions(lossTimeout: lossTimeout)
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),
                                 join: try join.map(NodeAddress.init(parsing:)), say: announce)
         try await NodeDaemon.runUntilTerminated(daemon)
+    }
+}
+
+extension PeerOptions {
+    /// Options with a loss timeout of `seconds`, and heartbeats six times as often.
+    init(lossTimeout seconds: Double) {
+        self.init()
+        lossTimeout = .milliseconds(Int64(seconds * 1000))
+        heartbeatInterval = .milliseconds(Int64(max(seconds / 6, 0.05) * 1000))
     }
 }
 

@@ -204,6 +204,14 @@ enum FractalExecutable {
         #expect(outcome.stdout == "->hello world\n", "\(outcome)")
     }
 
+    @Test(arguments: [["run", "HelloWorld", "--loss-timeout", "0"], ["run", "HelloWorld", "--call-deadline=-1"],
+                      ["node", "--name", "n", "--listen", "tcp://127.0.0.1:0", "--loss-timeout", "nan"]])
+    func nonPositiveTimesAreUsageErrors(_ arguments: [String]) async throws {
+        let outcome = try await CLI.run(arguments)
+        #expect(outcome.exitedNormally && outcome.status == 64, "\(outcome)")
+        #expect(outcome.stderr.contains("must be a number of seconds above 0"), "\(outcome)")
+    }
+
     @Test func runTakesLaunchContextValues() async throws {
         // Passed as argv, no shell: '>' is just a character.
         let outcome = try await CLI.run(["run", "HelloWorld", "--arg", "header=>>", "--arg", "count=2"])
