@@ -136,11 +136,39 @@ import Testing
             try await control.start("/app/relay")
         } catch let error as FractalError {
             #expect(error.kind == .mandatoryInterfaceUnbound)
+            #expect(error.node == "strict")
             #expect(error.component == "/relay")
             #expect(error.interface == "target")
+            #expect("\(error)".hasPrefix("node strict: /relay#target: "), "\(error)")
         }
         await coordinator.shutdown()
         await server.shutdown()
+    }
+
+    /// An error from two nodes away names where it happened, not the node that passed it on.
+    @Test func anErrorFromFurtherAwayKeepsItsNodeAndComponent() async throws {
+        let front = try await node("passer")
+        let back = try await node("origin")
+        let coordinator = try await node("asking", listening: false)
+        let frontPeer = try await coordinator.connect(to: NodeAddress(parsing: "mem://passer"))
+        _ = try await coordinator.connect(to: NodeAddress(parsing: "mem://origin"))
+        let relay = try coordinator.control(of: frontPeer)
+        _ = try await relay.instantiate(RemoteWorld.relayPlan("relay"), path: "/app/relay")
+        // Bound to an export that does not exist on the far node.
+        try await relay.bind("/app/relay", client: "target", node: "origin", export: "/app/missing#e",
+                             signature: "remote.Echo", via: coordinator.name)
+        try await relay.start("/app/relay")
+        let entry = try remoteProxy((any Echo).self, exportedAs: "/app/relay#e", over: frontPeer, registry: RemoteWorld.registry)
+        do {
+            _ = try await entry.echo(1)
+            Issue.record("a call to a missing export returned")
+        } catch let error as FractalError {
+            #expect(error.kind == .noSuchInterface)
+            #expect(error.node == "origin", "\(error)")
+            #expect(error.component == nil)
+            #expect(error.message == "nothing is exported as '/app/missing#e'")
+        }
+        for node in [coordinator, front, back] { await node.shutdown() }
     }
 
     @Test func callsToAnUnknownNodeFailClearly() async throws {

@@ -151,7 +151,7 @@ enum SerialisingWorld {
 
         for input in inputs {
             let reply = try await SerialisingWorld.reply(to: input, from: exports)
-            guard case .failure(let kind, _, _, _) = reply else {
+            guard case .failure(let kind, _, _, _, _) = reply else {
                 Issue.record("garbage \(input) got a success reply")
                 continue
             }
@@ -173,7 +173,7 @@ enum SerialisingWorld {
 
         for length in [1, 5, request.count / 2, request.count - 1] {
             let reply = try await SerialisingWorld.reply(to: Array(request.prefix(length)), from: exports)
-            guard case .failure(let kind, _, _, _) = reply else {
+            guard case .failure(let kind, _, _, _, _) = reply else {
                 Issue.record("a request truncated to \(length) of \(request.count) bytes got a success reply")
                 continue
             }
@@ -232,7 +232,7 @@ enum SerialisingWorld {
 
         let reply = try await SerialisingWorld.reply(to: request, from: exports)
 
-        guard case .failure(let kind, _, _, _) = reply else {
+        guard case .failure(let kind, _, _, _, _) = reply else {
             Issue.record("an Int where a String is expected got \(reply)")
             return
         }
@@ -260,7 +260,7 @@ enum SerialisingWorld {
 extension CallReply {
     /// True for the failure ShopImpl.fail gives (a ShopError, as a remote failure).
     fileprivate var isShopRefusal: Bool {
-        guard case .failure(let kind, _, _, let message) = self else { return false }
+        guard case .failure(let kind, _, _, let message, _) = self else { return false }
         return kind == FractalError.Kind.remoteFailure.rawValue && message.contains("shop refused")
     }
 }

@@ -56,18 +56,26 @@ public struct FractalError: Error, Sendable, Hashable, CustomStringConvertible {
     public let interface: String?
     /// The sentence a person reads.
     public let message: String
+    /// The node where it happened, for an error that came back from another node.
+    public let node: String?
 
     public init(_ kind: Kind, component: String? = nil, interface: String? = nil, _ message: String) {
+        self.init(kind, node: nil, component: component, interface: interface, message)
+    }
+
+    /// An error that happened on node `node`.
+    public init(_ kind: Kind, node: String?, component: String? = nil, interface: String? = nil, _ message: String) {
         self.kind = kind
+        self.node = node
         self.component = component
         self.interface = interface
         self.message = message
     }
 
     public var description: String {
-        var place = ""
+        var place = node.map { "node \($0): " } ?? ""
         if let component { place += component }
-        if let interface { place += place.isEmpty ? "interface '\(interface)'" : "#\(interface)" }
-        return place.isEmpty ? message : "\(place): \(message)"
+        if let interface { place += component == nil ? "interface '\(interface)'" : "#\(interface)" }
+        return place.isEmpty ? message : place.hasSuffix(": ") ? place + message : "\(place): \(message)"
     }
 }

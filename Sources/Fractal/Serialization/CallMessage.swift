@@ -54,7 +54,7 @@ public struct CallRequest: Sendable, Hashable {
 /// The answer to a ``CallRequest``: the encoded result, or the error the call threw.
 public enum CallReply: Sendable, Hashable {
     case success([UInt8])
-    case failure(kind: String, component: String?, interface: String?, message: String)
+    case failure(kind: String, component: String?, interface: String?, message: String, node: String?)
 
     func encoded() -> [UInt8] {
         var writer = WireWriter()
@@ -62,12 +62,13 @@ public enum CallReply: Sendable, Hashable {
         case .success(let bytes):
             writer.write(0 as UInt8)
             writer.write(bytes: bytes)
-        case .failure(let kind, let component, let interface, let message):
+        case .failure(let kind, let component, let interface, let message, let node):
             writer.write(1 as UInt8)
             writer.write(kind)
             writer.write(component ?? "")
             writer.write(interface ?? "")
             writer.write(message)
+            writer.write(node ?? "")
         }
         return writer.bytes
     }
@@ -81,8 +82,10 @@ public enum CallReply: Sendable, Hashable {
             let kind = try reader.readString()
             let component = try reader.readString()
             let interface = try reader.readString()
+            let message = try reader.readString()
+            let node = try reader.readString()
             self = .failure(kind: kind, component: component.isEmpty ? nil : component,
-                            interface: interface.isEmpty ? nil : interface, message: try reader.readString())
+                            interface: interface.isEmpty ? nil : interface, message: message, node: node.isEmpty ? nil : node)
         case let tag:
             throw FractalError(.decodingFailed, "unknown reply tag \(tag)")
         }
@@ -109,20 +112,23 @@ public enum CallReply: Sendable, Hashable {
         return writer.bytes
     }
 
-    /// The reply for a call that threw `error` in `interface` of `component`.
-    static func failure(_ error: any Error, component: String?, interface: String?) -> CallReply {
+    /// The reply for a call that threw `error` in `interface` of `component` on node `node`.
+    /// An error that came from a node further away keeps where it happened there.
+    static func failure(_ error: any Error, component: String?, interface: String?, node: String?) -> CallReply {
         if let fractal = error as? FractalError {
-            return .failure(kind: fractal.kind.rawValue, component: fractal.component ?? component,
-                            interface: fractal.interface ?? interface, message: fractal.message)
+            let far = fractal.node != nil
+            return .failure(kind: fractal.kind.rawValue, component: far ? fractal.component : fractal.component ?? component,
+                            interface: far ? fractal.interface : fractal.interface ?? interface, message: fractal.message,
+                            node: fractal.node ?? node)
         }
         return .failure(kind: FractalError.Kind.remoteFailure.rawValue, component: component, interface: interface,
-                        message: "\(type(of: error)): \(error)")
+                        message: "\(type(of: error)): \(error)", node: node)
     }
 
     /// The error a caller sees, with where it happened on the far side.
     func error(at target: String) -> FractalError? {
-        guard case .failure(let kind, let component, let interface, let message) = self else { return nil }
-        return FractalError(FractalError.Kind(rawValue: kind) ?? .remoteFailure,
-                            component: component ?? target, interface: interface, message)
+        guard case .failure(let kind, let component, let interface, let message, let node) = self else { return nil }
+        return FractalError(FractalError.Kind(rawValue: kind) ?? .remoteFailure, node: node,
+                            component: component ?? (node == nil ? target : nil), interface: interface, message)
     }
 }

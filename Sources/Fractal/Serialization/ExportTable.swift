@@ -42,7 +42,12 @@ public final class ExportTable: Sendable {
         }
     }
 
-    public init() {}
+    /// The node this table serves for, named in the failures it replies with.
+    public let node: String?
+
+    public init(node: String? = nil) {
+        self.node = node
+    }
 
     /// Makes server interface `interface` callable under `name`.
     public func export(_ interface: any Interface, as name: String) throws {
@@ -54,8 +59,8 @@ public final class ExportTable: Sendable {
     }
 
     /// The encoded reply of a call that failed with `error` before reaching any interface.
-    public static func failureReply(_ error: any Error) -> [UInt8] {
-        CallReply.failure(error, component: nil, interface: nil).encoded()
+    public static func failureReply(_ error: any Error, node: String? = nil) -> [UInt8] {
+        CallReply.failure(error, component: nil, interface: nil, node: node).encoded()
     }
 
     /// The target an encoded request names, without decoding the rest.
@@ -108,7 +113,7 @@ public final class ExportTable: Sendable {
             return try CallReply.success(encoding: result)
         } catch {
             // The component's path is only worked out for a failure: it costs a walk up the tree.
-            return CallReply.failure(error, component: export?.owner.path, interface: export?.target.name).encoded()
+            return CallReply.failure(error, component: export?.owner.path, interface: export?.target.name, node: node).encoded()
         }
     }
 }

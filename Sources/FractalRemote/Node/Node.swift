@@ -17,7 +17,7 @@ public final class Node: Sendable {
     public let transports: TransportRegistry
     public let options: PeerOptions
     /// What this node serves: `$node` and the server interfaces of hosted components.
-    public let exports = ExportTable()
+    public let exports: ExportTable
 
     private struct State {
         var peers: [String: Peer] = [:]
@@ -41,6 +41,7 @@ public final class Node: Sendable {
         self.transports = transports
         self.options = options
         routePrefix = "@\(name)/"
+        exports = ExportTable(node: name)
         registry.register(NodeControlProxy.self)
         let control = try! Component.primitive(
             "$node", type: ComponentType([InterfaceType(name: "control", signature: NodeControlProxy.self, role: .server)]),
@@ -223,12 +224,12 @@ public final class Node: Sendable {
     func serve(_ request: [UInt8]) async -> [UInt8] {
         if let destination = Self.destination(of: request), destination.node != name {
             guard let peer = peer(named: destination.node) else {
-                return ExportTable.failureReply(FractalError(.remoteFailure, "node '\(name)' cannot reach node '\(destination.node)'"))
+                return ExportTable.failureReply(FractalError(.remoteFailure, "node '\(name)' cannot reach node '\(destination.node)'"), node: name)
             }
             do {
                 return try await peer.send(request)
             } catch {
-                return ExportTable.failureReply(FractalError(.remoteFailure, "forwarding to node '\(destination.node)' failed: \(error)"))
+                return ExportTable.failureReply(FractalError(.remoteFailure, "forwarding to node '\(destination.node)' failed: \(error)"), node: name)
             }
         }
         return await exports.handle(request, strippingPrefix: routePrefix)
