@@ -224,6 +224,18 @@ enum SerialisingWorld {
         #expect(decoded.encoded() == request)
     }
 
+    /// The failure reply of docs/wire-protocol.md's example, byte for byte.
+    @Test func aFailureReplyNamesTheNodeThatAnswered() async throws {
+        let request = CallRequest(target: "/nope#s", signature: "test.Shop", method: "nothing()", arguments: []).encoded()
+        let reply = await ExportTable(node: "n2").handle(request)
+        func string(_ text: String) -> [UInt8] {
+            withUnsafeBytes(of: UInt32(text.utf8.count).bigEndian, Array.init) + Array(text.utf8)
+        }
+        #expect(reply == [0x01] + string("noSuchInterface") + string("") + string("/nope#s")
+            + string("nothing is exported as '/nope#s'") + string("n2"))
+        #expect(reply.count == 77)
+    }
+
     @Test func argumentOfTheWrongTypeIsDecodingFailed() async throws {
         let (shop, exports) = try await SerialisingWorld.exportedShop("wrongArgShop", as: "wrongArg")
         defer { withExtendedLifetime(shop) {} }
