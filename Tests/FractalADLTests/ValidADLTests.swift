@@ -366,6 +366,14 @@ enum ValidFixtures {
         #expect(try await greet(component) == "hi x#0")
     }
 
+    @Test func aSharedPathMayStartWithASlash() async throws {
+        let component = try load("shared.Rooted")
+        let b = try sub(sub(component, "a"), "b")
+        #expect(try sub(sub(component, "c"), "b") === b)
+        #expect(b.superController.parents.map(\.name) == ["a", "c"])
+        #expect(try await greet(component) == "hi x#0")
+    }
+
     @Test func aSharedComponentMayBeReferencedBeforeTheComponentThatOwnsIt() async throws {
         // shared.Early lists c (which shares ./a/b) before a.
         let component = try load("shared.Early")

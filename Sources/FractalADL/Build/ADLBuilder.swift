@@ -76,7 +76,9 @@ struct ADLBuilder {
                 childPath = path + "/" + childPlan.name
                 location = childPlan.location
             case .shared(_, let sharedPath, let sharedLocation):
-                childPath = "." + (sharedPath.hasPrefix("./") ? String(sharedPath.dropFirst()) : "/" + sharedPath)
+                // `./a/b` and `/a/b` both start at the top component, whose path here is ".".
+                childPath = "." + (sharedPath.hasPrefix("./") ? String(sharedPath.dropFirst())
+                                   : sharedPath.hasPrefix("/") ? sharedPath : "/" + sharedPath)
                 location = sharedLocation
             }
             guard let sub = made[childPath] else { continue }
