@@ -214,8 +214,13 @@ struct Run: AsyncParsableCommand {
                 announce("launcher listening at \(bound)")
             }
             var peers: [String: Peer] = [:]
+            // Several virtual nodes may share a node: it is reached (or started) once.
+            var reached: [DeploymentDescriptor.Target: Peer] = [:]
             for (virtualNode, target) in descriptor.virtualNodes.sorted(by: { $0.key < $1.key }) {
-                peers[virtualNode] = try await reach(target, from: coordinator, processes: processes)
+                if reached[target] == nil {
+                    reached[target] = try await reach(target, from: coordinator, processes: processes)
+                }
+                peers[virtualNode] = reached[target]
             }
             let deployed = try await Deployer(coordinator: coordinator).deploy(plan, nodes: peers)
             deployedArchitecture = deployed

@@ -152,6 +152,32 @@ protocol ProcessTestService: Sendable {
         #expect(!launcher.stderr.contains("no direct connection"), "stderr:\n\(launcher.stderr)")
     }
 
+    /// Two virtual nodes mapped to the same node: the launcher connects to it once and both
+    /// components run there, bound locally.
+    @Test func twoVirtualNodesMayShareANode() async throws {
+        let (process, address) = try await startNode("both")
+        defer { process.kill() }
+        let descriptor = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-shared-node-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: descriptor) }
+        try """
+        <deployment>
+          <virtual-node name="clients"><node name="both" address="\(address)"/></virtual-node>
+          <virtual-node name="servers"><node name="both" address="\(address)"/></virtual-node>
+        </deployment>
+        """.write(to: descriptor, atomically: true, encoding: .utf8)
+        let launcher = try FractalChildProcess(
+            executable: try fractal(), arguments: ["run", "DistributedHelloWorld", "--deployment", descriptor.path],
+            directory: Self.package)
+        defer { launcher.kill() }
+        let status = await launcher.waitForExit(timeout: .seconds(60))
+        #expect(status == .exited(0), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
+        #expect(launcher.stderr.contains("client on both") && launcher.stderr.contains("server on both"), "stderr:\n\(launcher.stderr)")
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == .exited(0))
+        #expect(process.stdout.contains("->hello world"), "stdout:\n\(process.stdout)")
+        #expect(process.stderr.isEmpty, "stderr:\n\(process.stderr)")
+    }
+
     // MARK: Node processes started by the launcher
 
     @Test func launcherStartsAndStopsLocalNodeProcesses() async throws {
