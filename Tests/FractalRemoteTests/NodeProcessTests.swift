@@ -49,6 +49,19 @@ protocol ProcessTestService: Sendable {
         return (process, address)
     }
 
+    /// Runs `fractal run <definition> --deployment <descriptor> [extra]` with `descriptor` in a
+    /// file of its own, and waits for it to end (60 s at most): the finished launcher, and how.
+    func runDeployment(_ definition: String, descriptor: String, extra: [String] = []) async throws -> (launcher: FractalChildProcess, status: FractalChildProcess.Status?) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-deployment-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try descriptor.write(to: file, atomically: true, encoding: .utf8)
+        let launcher = try FractalChildProcess(
+            executable: try fractal(), arguments: ["run", definition, "--deployment", file.path] + extra, directory: Self.package)
+        let status = await launcher.waitForExit(timeout: .seconds(60))
+        launcher.kill()
+        return (launcher, status)
+    }
+
     // MARK: Deploying on running nodes
 
     @Test func distributedHelloWorldRunsOnThreeRunningNodeProcesses() async throws {
@@ -61,9 +74,7 @@ protocol ProcessTestService: Sendable {
             #expect(address.scheme == "tcp" && address.host == "127.0.0.1" && address.port != 0, "\(name) announced \(address)")
         }
 
-        let descriptor = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-deployment-\(UUID().uuidString).xml")
-        defer { try? FileManager.default.removeItem(at: descriptor) }
-        try """
+        let (launcher, status) = try await runDeployment("DistributedHelloWorld", descriptor: """
         <?xml version="1.0" encoding="UTF-8"?>
         <deployment>
           <virtual-node name="clients">
@@ -73,13 +84,7 @@ protocol ProcessTestService: Sendable {
             <node name="pn2" address="\(nodes[1].address)"/>
           </virtual-node>
         </deployment>
-        """.write(to: descriptor, atomically: true, encoding: .utf8)
-
-        let launcher = try FractalChildProcess(
-            executable: try fractal(), arguments: ["run", "DistributedHelloWorld", "--deployment", descriptor.path],
-            directory: Self.package)
-        defer { launcher.kill() }
-        let status = await launcher.waitForExit(timeout: .seconds(60))
+        """)
         #expect(status == .exited(0), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
         #expect(launcher.stderr.contains("client on pn1"), "stderr:\n\(launcher.stderr)")
         #expect(launcher.stderr.contains("server on pn2"), "stderr:\n\(launcher.stderr)")
@@ -119,21 +124,13 @@ protocol ProcessTestService: Sendable {
             nodes.append((name, process, address))
             #expect(address.scheme == "tls", "\(name) announced \(address)")
         }
-        let descriptor = folder.appendingPathComponent("deployment.xml")
-        try """
+        let (launcher, status) = try await runDeployment("ThreeNodeHelloWorld", descriptor: """
         <deployment>
           <virtual-node name="clients"><node name="tn1" address="\(nodes[0].address)"/></virtual-node>
           <virtual-node name="servers"><node name="tn2" address="\(nodes[1].address)"/></virtual-node>
           <virtual-node name="mirrors"><node name="tn3" address="\(nodes[2].address)"/></virtual-node>
         </deployment>
-        """.write(to: descriptor, atomically: true, encoding: .utf8)
-
-        let launcher = try FractalChildProcess(
-            executable: try fractal(),
-            arguments: ["run", "ThreeNodeHelloWorld", "--deployment", descriptor.path] + identity("tlauncher"),
-            directory: Self.package)
-        defer { launcher.kill() }
-        let status = await launcher.waitForExit(timeout: .seconds(60))
+        """, extra: identity("tlauncher"))
         #expect(status == .exited(0), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
         for placed in ["client on tn1", "server on tn2", "mirror on tn3"] {
             #expect(launcher.stderr.contains(placed), "stderr:\n\(launcher.stderr)")
@@ -157,19 +154,12 @@ protocol ProcessTestService: Sendable {
     @Test func twoVirtualNodesMayShareANode() async throws {
         let (process, address) = try await startNode("both")
         defer { process.kill() }
-        let descriptor = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-shared-node-\(UUID().uuidString).xml")
-        defer { try? FileManager.default.removeItem(at: descriptor) }
-        try """
+        let (launcher, status) = try await runDeployment("DistributedHelloWorld", descriptor: """
         <deployment>
           <virtual-node name="clients"><node name="both" address="\(address)"/></virtual-node>
           <virtual-node name="servers"><node name="both" address="\(address)"/></virtual-node>
         </deployment>
-        """.write(to: descriptor, atomically: true, encoding: .utf8)
-        let launcher = try FractalChildProcess(
-            executable: try fractal(), arguments: ["run", "DistributedHelloWorld", "--deployment", descriptor.path],
-            directory: Self.package)
-        defer { launcher.kill() }
-        let status = await launcher.waitForExit(timeout: .seconds(60))
+        """)
         #expect(status == .exited(0), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
         #expect(launcher.stderr.contains("client on both") && launcher.stderr.contains("server on both"), "stderr:\n\(launcher.stderr)")
         process.signal(SIGTERM)
