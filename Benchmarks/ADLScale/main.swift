@@ -325,20 +325,14 @@ func measureADL(_ definition: String) async throws -> Timings {
         let top = try time("ADL.load (parse→resolve→check→instantiate)", into: &timings) {
             try ADL.load(definition, searchPath: searchPath, registry: registry)
         }
-        try await timeAsync("start", into: &timings) { try await top.lifeCycleController.start() }
-        let sum = try await timeAsync("one call around the ring (10,000 hops)", into: &timings) { try await walk(top) }
-        guard sum == primitives else { fail("the ring walk summed \(sum), expected \(primitives)") }
-        try await timeAsync("stop", into: &timings) { try await top.lifeCycleController.stop() }
-        try verify(top)
-        try tearDown(top)
+        try await exercise(top, into: &timings)
     }
     return timings
 }
 
-/// `ADL.check` without `structureOnly` instantiates the architecture and drops it; with the
-/// import bindings of this architecture, the components keep one another alive (a client keeps
-/// the composite it imports from, which keeps the client), so every full check leaves a whole
-/// architecture in memory. Measured after everything else, so as not to slow the other rounds.
+/// `ADL.check` without `structureOnly` instantiates the architecture and drops it; the ring of
+/// this architecture keeps its components alive (each client keeps the server it is bound to,
+/// around the ring), so every full check leaves a whole architecture in memory. Measured after everything else, so as not to slow the other rounds.
 func measureFullCheck(_ definition: String, into timings: inout Timings) {
     for _ in 0..<rounds {
         let full = time("check, full (adds registry look-ups and a build)", into: &timings) {
@@ -352,18 +346,25 @@ func measureCode() async throws -> Timings {
     var timings = Timings()
     for _ in 0..<rounds {
         let top = try time("instantiate in Swift code (factory + add + bind)", into: &timings) { try buildInCode() }
-        try await timeAsync("start", into: &timings) { try await top.lifeCycleController.start() }
-        let sum = try await timeAsync("one call around the ring (10,000 hops)", into: &timings) { try await walk(top) }
-        guard sum == primitives else { fail("the ring walk summed \(sum), expected \(primitives)") }
-        try await timeAsync("stop", into: &timings) { try await top.lifeCycleController.stop() }
-        try verify(top)
-        try tearDown(top)
+        try await exercise(top, into: &timings)
     }
     return timings
 }
 
+/// Starts `top`, calls around the ring, stops, checks the architecture and takes it apart
+/// (the same phases, timed the same way, whichever way `top` was built).
+func exercise(_ top: Component, into timings: inout Timings) async throws {
+    try await timeAsync("start", into: &timings) { try await top.lifeCycleController.start() }
+    let sum = try await timeAsync("one call around the ring (10,000 hops)", into: &timings) { try await walk(top) }
+    guard sum == primitives else { fail("the ring walk summed \(sum), expected \(primitives)") }
+    try await timeAsync("stop", into: &timings) { try await top.lifeCycleController.stop() }
+    try verify(top)
+    try tearDown(top)
+}
+
 /// Unbinds and removes everything below `top` (untimed), so that the next round starts from the
-/// same heap: import bindings and the ring make reference cycles that ARC alone never frees.
+/// same heap: the ring is a reference cycle (each client keeps its server) that ARC alone never
+/// frees.
 func tearDown(_ top: Component) throws {
     func unbindAll(_ component: Component) throws {
         for name in component.bindingController.list() where try component.bindingController.lookup(name) != nil {

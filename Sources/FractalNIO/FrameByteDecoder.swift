@@ -69,19 +69,13 @@ final class FrameInboundHandler: ChannelInboundHandler {
         if !identified {
             identified = true
             if let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
-                let names = tls.peerCertificate.map(Self.dnsNames(of:)) ?? []
+                let names = tls.peerCertificate?.dnsNames ?? []
                 authenticatedNames.withLockedValue { $0 = names }
             }
         }
         deliver(.frame(unwrapInboundIn(data)))
     }
 
-    static func dnsNames(of certificate: NIOSSLCertificate) -> [String] {
-        certificate._subjectAlternativeNames().compactMap { name in
-            guard name.nameType == .dnsName else { return nil }
-            return name.contents.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
-        }
-    }
 
     func channelInactive(context: ChannelHandlerContext) {
         deliver(.closed(reason: reason))

@@ -17,7 +17,7 @@ public struct TLSIdentity: Sendable, Hashable {
     /// The node names the certificate is for (its DNS names): the names this identity may use.
     public func nodeNames() throws -> [String] {
         do {
-            return try NIOSSLCertificate.fromPEMFile(certificatePath).first.map(FrameInboundHandler.dnsNames(of:)) ?? []
+            return try NIOSSLCertificate.fromPEMFile(certificatePath).first?.dnsNames ?? []
         } catch {
             throw RemoteError(.handshakeFailed, "cannot read the certificate \(certificatePath): \(error)")
         }
@@ -43,6 +43,16 @@ public struct TLSIdentity: Sendable, Hashable {
             return (try NIOSSLContext(configuration: server), try NIOSSLContext(configuration: client))
         } catch {
             throw RemoteError(.handshakeFailed, "cannot load the TLS identity (\(certificatePath), \(privateKeyPath), CA \(certificateAuthorityPath)): \(error)")
+        }
+    }
+}
+
+extension NIOSSLCertificate {
+    /// The DNS names the certificate is for: the node names it proves.
+    var dnsNames: [String] {
+        _subjectAlternativeNames().compactMap { name in
+            guard name.nameType == .dnsName else { return nil }
+            return name.contents.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
         }
     }
 }

@@ -2,6 +2,7 @@ import Fractal
 import FractalADL
 import FractalRemote
 import Synchronization
+import Testing
 
 @Interface("remote.Echo")
 protocol Echo: Sendable {
@@ -75,6 +76,16 @@ extension RemoteWorld {
     /// Puts a relay on the node behind `relayNode` and an echo on the node behind `echoNode`,
     /// binds the relay to the echo through `hub`, starts both, and returns the relay node's
     /// control and a proxy that enters the relay.
+    /// The relay-to-echo scenario, checked: a call through the relay comes back from the echo,
+    /// and the relay's snapshot shows its remote binding.
+    static func expectRelayedEcho(hub: Node, relayNode: Peer, echoNode: Peer, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        let (relay, entry) = try await relayToEcho(hub: hub, relayNode: relayNode, echoNode: echoNode)
+        #expect(try await entry.echo(42) == 42, sourceLocation: sourceLocation)
+        let snapshot = try await relay.snapshot("/app/relay")
+        #expect(snapshot.interfaces.first { $0.name == "target" }?.boundTo == ["\(echoNode.remoteName):/app/echo#e"],
+                sourceLocation: sourceLocation)
+    }
+
     static func relayToEcho(hub: Node, relayNode: Peer, echoNode: Peer) async throws -> (relay: any NodeControl, entry: any Echo) {
         let relay = try hub.control(of: relayNode)
         let echo = try hub.control(of: echoNode)
