@@ -12,11 +12,18 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Fractal", targets: ["Fractal"]),
+        .library(name: "FractalXML", targets: ["FractalXML"]),
         .library(name: "FractalADL", targets: ["FractalADL"]),
         .library(name: "FractalRemote", targets: ["FractalRemote"]),
         .library(name: "FractalNIO", targets: ["FractalNIO"]),
         .library(name: "FractalLauncher", targets: ["FractalLauncher"]),
+        .library(name: "ClifCore", targets: ["ClifCore"]),
+        .library(name: "ClifScenario", targets: ["ClifScenario"]),
+        .library(name: "ClifHTTP", targets: ["ClifHTTP"]),
+        .library(name: "ClifReports", targets: ["ClifReports"]),
+        .library(name: "ClifLauncher", targets: ["ClifLauncher"]),
         .executable(name: "fractal", targets: ["fractal"]),
+        .executable(name: "clif", targets: ["clif"]),
         .executable(name: "HelloWorld", targets: ["HelloWorld"]),
     ],
     dependencies: [
@@ -54,10 +61,17 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Located XML reading (libxml2, positions, diagnostics), shared by architecture files,
+        // deployment descriptors and scenarios.
+        .target(
+            name: "FractalXML",
+            dependencies: ["CLibXML2"],
+            swiftSettings: strict
+        ),
         // Architecture descriptions: XML ADL → definitions → components.
         .target(
             name: "FractalADL",
-            dependencies: ["Fractal", "CLibXML2"],
+            dependencies: ["Fractal", "FractalXML", "CLibXML2"],
             swiftSettings: strict
         ),
         // Distribution: transports, the wire protocol, peers, nodes.
@@ -87,6 +101,53 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // Load testing (CLIF). The core knows nothing of networks or where it runs: events,
+        // scenarios, plug-in protocol, load profiles, the engine, statistics.
+        .target(
+            name: "ClifCore",
+            dependencies: ["Fractal", "FractalXML", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
+        // ISAC scenario files (`.xis`) and the Swift scenario DSL.
+        .target(
+            name: "ClifScenario",
+            dependencies: ["ClifCore", "FractalXML"],
+            swiftSettings: strict
+        ),
+        // The HTTP/1.1 injector plug-in, on SwiftNIO.
+        .target(
+            name: "ClifHTTP",
+            dependencies: [
+                "ClifCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        // Quick statistics and CLIF report files: pure data, no networking.
+        .target(
+            name: "ClifReports",
+            dependencies: ["ClifCore"],
+            swiftSettings: strict
+        ),
+        // The `clif` command, as a library to build your own.
+        .target(
+            name: "ClifLauncher",
+            dependencies: [
+                "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "FractalXML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "clif",
+            dependencies: ["ClifLauncher"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+@_exported import FractalXML
 import Fractal
 
 /// Loading architecture descriptions: the entry points.

@@ -1,3 +1,4 @@
+import FractalXML
 import ArgumentParser
 import Fractal
 import FractalADL

@@ -1,3 +1,4 @@
+import FractalXML
 import Fractal
 
 /// Instantiates a ``ComponentPlan`` through the core factory: creates the components, adds

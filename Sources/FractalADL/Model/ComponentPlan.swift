@@ -1,3 +1,4 @@
+import FractalXML
 import Fractal
 
 /// A component as an architecture describes it, after `extends`, arguments and references are

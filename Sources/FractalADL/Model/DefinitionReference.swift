@@ -1,3 +1,5 @@
+import FractalXML
+
 /// `a.b.Name`, `a.b.Name(v1, v2)` or `a.b.Name(x=>v1, y=>v2)`: a definition and the values of its arguments.
 struct DefinitionReference: Hashable {
     enum Values: Hashable {

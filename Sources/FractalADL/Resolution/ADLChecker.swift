@@ -1,3 +1,4 @@
+import FractalXML
 import Fractal
 
 /// The checks of an architecture that need no instantiation: bindings that lead somewhere and

@@ -1,3 +1,4 @@
+import FractalXML
 import Foundation
 
 /// Finds definitions on a search path, reads them, and resolves `extends`, arguments and
@@ -64,7 +65,7 @@ public final class ADLLoader {
     private func read(_ path: String) -> XMLReader.Result? {
         if let cached = files[path] { return cached }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let result = XMLReader.read(Array(data), file: path)
+        let result = XMLReader.read(Array(data), file: path, schema: ADLDTD.schema)
         files[path] = result
         log.append(contentsOf: result.diagnostics)
         return result

@@ -1,3 +1,5 @@
+import FractalXML
+
 /// The content of a definition or component element, with `extends` merged in: what the
 /// planner turns into a ``ComponentPlan``. Lists are merged by key (interface and component
 /// by name, binding by client, attribute by name); the extending definition wins.

@@ -1,3 +1,4 @@
+import FractalXML
 import CLibXML2
 import Synchronization
 
@@ -97,16 +98,10 @@ public enum ADLDTD {
 
     private struct Parsed: @unchecked Sendable { let dtd: xmlDtdPtr? }
 
-    private static let parsedDTD: Parsed = {
-        LibXML2.setUp()
-        let bytes = Array(text.utf8)
-        let buffer = bytes.withUnsafeBufferPointer { pointer in
-            pointer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                xmlParserInputBufferCreateMem($0, Int32(bytes.count), XML_CHAR_ENCODING_UTF8)
-            }
-        }
-        return Parsed(dtd: buffer.flatMap { xmlIOParseDTD(nil, $0, XML_CHAR_ENCODING_UTF8) })
-    }()
+    private static let parsedDTD = Parsed(dtd: XMLSchema.parse(text))
+
+    /// What the reader validates architecture files against.
+    static let schema = XMLSchema(name: "the ADL DTD", help: "see `fractal dtd` for the elements an architecture file may hold") { parsedDTD.dtd }
 
     /// The parsed DTD; libxml2 keeps it for the life of the process.
     static func parsed() -> xmlDtdPtr? { parsedDTD.dtd }

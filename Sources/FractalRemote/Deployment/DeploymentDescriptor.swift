@@ -1,3 +1,4 @@
+import FractalXML
 import FractalADL
 
 /// Where each virtual node of an architecture runs: GCM's deployment descriptor.

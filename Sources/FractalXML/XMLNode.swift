@@ -1,4 +1,4 @@
-/// An element of an architecture file, with the place of the element and of each attribute.
+/// An element of an XML file, with the place of the element and of each attribute.
 public struct XMLNode: Sendable, Hashable {
     public struct Attribute: Sendable, Hashable {
         public var name: String

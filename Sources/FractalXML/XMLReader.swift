@@ -2,17 +2,46 @@ import CLibXML2
 import Foundation
 import Synchronization
 
-/// Reads an architecture file with libxml2: well-formedness, declared encodings, and
-/// validation against the DTD we ship. Nothing is ever fetched: no network, no external entity.
-enum XMLReader {
-    struct Result {
-        var root: XMLNode?
-        var diagnostics: [Diagnostic]
+/// A DTD a reader validates documents against, whatever their DOCTYPE names.
+package struct XMLSchema: Sendable {
+    /// The parsed DTD; libxml2 keeps it for the life of the process.
+    package let dtd: @Sendable () -> xmlDtdPtr?
+    /// How messages name it ("the ADL DTD").
+    package let name: String
+    /// Where a reader finds the elements it may use, said after an unknown element.
+    package let help: String
+
+    package init(name: String, help: String, dtd: @escaping @Sendable () -> xmlDtdPtr?) {
+        self.name = name
+        self.help = help
+        self.dtd = dtd
     }
 
-    /// Parses `bytes` (the content of `file`) and, when `validate` is true, validates the
-    /// document against ``ADLDTD``.
-    static func read(_ bytes: [UInt8], file: String, validate: Bool = true) -> Result {
+    /// Parses DTD text once; keep the result in a `static let`.
+    package static func parse(_ text: String) -> xmlDtdPtr? {
+        LibXML2.setUp()
+        let bytes = Array(text.utf8)
+        let buffer = bytes.withUnsafeBufferPointer { pointer in
+            pointer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                xmlParserInputBufferCreateMem($0, Int32(bytes.count), XML_CHAR_ENCODING_UTF8)
+            }
+        }
+        return buffer.flatMap { xmlIOParseDTD(nil, $0, XML_CHAR_ENCODING_UTF8) }
+    }
+}
+
+/// Reads an XML file with libxml2: well-formedness, declared encodings, and validation against
+/// a DTD compiled into the program. Nothing is ever fetched: no network, no external entity,
+/// whatever the DOCTYPE says; libxml2's limits on depth and entity expansion stay on.
+package enum XMLReader {
+    package struct Result {
+        package var root: XMLNode?
+        package var diagnostics: [Diagnostic]
+    }
+
+    /// Parses `bytes` (the content of `file`) and validates the document against `schema`
+    /// when one is given.
+    package static func read(_ bytes: [UInt8], file: String, schema: XMLSchema? = nil) -> Result {
         LibXML2.setUp()
         let collector = ErrorCollector(file: file)
         let text = decode(bytes, declaredEncoding: declaredEncoding(in: bytes))
@@ -51,7 +80,8 @@ enum XMLReader {
 
             collector.nodeLocations = locations
             collector.attributeLocations = attributeLocations(root, elements: rootElement)
-            if validate, let dtd = ADLDTD.parsed(), let validation = xmlNewValidCtxt() {
+            collector.schema = schema
+            if let schema, let dtd = schema.dtd(), let validation = xmlNewValidCtxt() {
                 xmlValidateDtd(validation, document, dtd)
                 xmlFreeValidCtxt(validation)
             }
@@ -141,7 +171,7 @@ enum XMLReader {
     }
 
     /// The encoding an XML declaration names, if any (`<?xml … encoding="ISO-8859-1"?>`).
-    static func declaredEncoding(in bytes: [UInt8]) -> String? {
+    package static func declaredEncoding(in bytes: [UInt8]) -> String? {
         let head = String(decoding: bytes.prefix(200), as: UTF8.self)
         guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"),
               let end = head.range(of: "?>"), let key = head.range(of: "encoding=", range: head.startIndex..<end.lowerBound) else { return nil }
@@ -150,7 +180,7 @@ enum XMLReader {
     }
 
     /// The document's text, decoded as libxml2 did, to count columns in characters.
-    static func decode(_ bytes: [UInt8], declaredEncoding: String?) -> String {
+    package static func decode(_ bytes: [UInt8], declaredEncoding: String?) -> String {
         var text = decodeAll(bytes, declaredEncoding: declaredEncoding)
         // A byte-order mark is not a character of the first line.
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
@@ -186,6 +216,8 @@ final class ErrorCollector: @unchecked Sendable {
     /// Newlines inside the XML declaration: libxml2 does not count them when it recovers from
     /// a malformed declaration, so its later lines are short by that many.
     var declarationNewlines = 0
+    /// The DTD being validated against, to name it in messages.
+    var schema: XMLSchema?
     private var lineDrift = 0
 
     init(file: String) { self.file = file }
@@ -203,14 +235,14 @@ final class ErrorCollector: @unchecked Sendable {
     }
 
     /// libxml2's validation messages, said the way the rest of the loader says things.
-    static func validationMessage(_ message: String) -> String {
+    func validationMessage(_ message: String) -> String {
         func capture(_ pattern: String) -> [String]? {
             guard let regex = try? NSRegularExpression(pattern: pattern),
                   let match = regex.firstMatch(in: message, range: NSRange(message.startIndex..., in: message)) else { return nil }
             return (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: message).map { String(message[$0]) } }
         }
         if let parts = capture("^No declaration for element (\\S+)"), parts.count == 1 {
-            return "unknown element <\(parts[0])> (see `fractal dtd` for the elements an architecture file may hold)"
+            return "unknown element <\(parts[0])>" + (schema.map { " (\($0.help))" } ?? "")
         }
         if let parts = capture("^No declaration for attribute (\\S+) of element (\\S+)"), parts.count == 2 {
             return "unknown attribute '\(parts[0])' on <\(parts[1])>"
@@ -224,7 +256,7 @@ final class ErrorCollector: @unchecked Sendable {
         if let parts = capture("^Element (\\S+) was declared EMPTY this one has content"), parts.count == 1 {
             return "<\(parts[0])> takes no content"
         }
-        return "does not follow the ADL DTD: \(message)"
+        return "does not follow \(schema?.name ?? "the DTD"): \(message)"
     }
 
     func record(_ error: xmlError) {
@@ -247,7 +279,7 @@ final class ErrorCollector: @unchecked Sendable {
         }
         let severity: Diagnostic.Severity = error.level == XML_ERR_WARNING ? .warning : .error
         let fromValidation = error.domain == Int32(XML_FROM_VALID.rawValue)
-        diagnostics.append(Diagnostic(severity, at: location, fromValidation ? Self.validationMessage(message) : message))
+        diagnostics.append(Diagnostic(severity, at: location, fromValidation ? validationMessage(message) : message))
     }
 }
 
@@ -257,9 +289,9 @@ private func collectError(_ context: UnsafeMutableRawPointer?, _ error: UnsafeMu
 }
 
 /// Process-wide libxml2 settings, made once.
-enum LibXML2 {
+package enum LibXML2 {
     /// libxml2's error hook is global: reads take turns.
-    static let lock = Mutex(())
+    package static let lock = Mutex(())
 
     private static let once: Void = {
         xmlInitParser()
@@ -268,7 +300,7 @@ enum LibXML2 {
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
 
-    static func setUp() { _ = once }
+    package static func setUp() { _ = once }
 }
 
 /// Reading other XML files of the framework (deployment descriptors) with the same located
@@ -279,7 +311,7 @@ public enum XMLFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [Diagnostic(at: nil, "no such file: \(path)")])
         }
-        let result = XMLReader.read(Array(data), file: path, validate: false)
+        let result = XMLReader.read(Array(data), file: path)
         return (result.root, result.diagnostics)
     }
 }

@@ -2,7 +2,7 @@
 /// NSString and cost more than the parsing around them).
 extension StringProtocol {
     /// Without leading and trailing spaces, tabs and newlines.
-    var trimmedASCII: String {
+    package var trimmedASCII: String {
         let text = String(self)
         let bytes = text.utf8
         guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }),
@@ -11,7 +11,7 @@ extension StringProtocol {
     }
 
     /// True when the text contains `${`.
-    var containsSubstitution: Bool {
+    package var containsSubstitution: Bool {
         var previous: UInt8 = 0
         for byte in utf8 {
             if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") { return true }
@@ -22,6 +22,6 @@ extension StringProtocol {
 }
 
 @inline(__always)
-func isASCIISpace(_ byte: UInt8) -> Bool {
+package func isASCIISpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }

@@ -1,4 +1,4 @@
-/// A place in an architecture file: 1-based line and column (in characters).
+/// A place in a file: 1-based line and column (in characters).
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
     public var file: String
     public var line: Int

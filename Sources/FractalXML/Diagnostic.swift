@@ -1,4 +1,5 @@
-/// One problem found in an architecture description, located like a compiler's.
+/// One problem found in a file the framework reads (an architecture, a deployment descriptor,
+/// a scenario), located like a compiler's.
 ///
 /// `description` reads `file:line:column: error: message`, followed by one `note:` line per
 /// definition the problem was inherited through (`extends`) or instantiated from.
@@ -35,39 +36,28 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// The problems of a load, all of them: thrown when at least one is an error.
-public struct ADLError: Error, Sendable, CustomStringConvertible {
-    public var diagnostics: [Diagnostic]
-
-    public init(_ diagnostics: [Diagnostic]) {
-        self.diagnostics = diagnostics
-    }
-
-    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
-
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
-}
-
-/// Collects diagnostics during a load.
-struct DiagnosticLog {
-    private(set) var diagnostics: [Diagnostic] = []
+/// Collects diagnostics while a file is read or checked: each problem once, in the order found.
+package struct DiagnosticLog {
+    package private(set) var diagnostics: [Diagnostic] = []
     private var seen: Set<Diagnostic> = []
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package init() {}
 
-    mutating func error(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    package mutating func error(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
         append(Diagnostic(.error, at: location, message, notes: notes))
     }
 
-    mutating func warning(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
+    package mutating func warning(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
         append(Diagnostic(.warning, at: location, message, notes: notes))
     }
 
-    mutating func append(_ diagnostic: Diagnostic) {
+    package mutating func append(_ diagnostic: Diagnostic) {
         if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
     }
 
-    mutating func append(contentsOf other: [Diagnostic]) {
+    package mutating func append(contentsOf other: [Diagnostic]) {
         for diagnostic in other { append(diagnostic) }
     }
 }

@@ -1,0 +1,21 @@
+/// How an engine runs its sessions.
+public struct EngineOptions: Sendable {
+    /// Seeds every session's random numbers (session n gets a seed derived from it and n).
+    public var seed: UInt64
+    /// Executors sessions run on, spread round robin (the event loops of a protocol plug-in, so
+    /// that a session and its connection share a thread). Empty: the global pool.
+    public var executors: [any TaskExecutor]
+    /// A hard limit on the whole run, seconds after the start: every session is stopped then,
+    /// whatever the profile says. Nil: the profile's end (and for groups that do not force a
+    /// stop, when their sessions finish).
+    public var timeLimit: Double?
+    /// Keep every action event for an `action` file.
+    public var keepsEvents: Bool
+
+    public init(seed: UInt64 = 1, executors: [any TaskExecutor] = [], timeLimit: Double? = nil, keepsEvents: Bool = false) {
+        self.seed = seed
+        self.executors = executors
+        self.timeLimit = timeLimit
+        self.keepsEvents = keepsEvents
+    }
+}

@@ -1,0 +1,36 @@
+/// How many sessions run over time: the scenario's own population curves (closed), or an
+/// arrival rate (open).
+public enum LoadProfile: Sendable {
+    /// Each group keeps its active sessions on its curve; a session that ends its behaviour is
+    /// replaced by a new one with a new id.
+    case closed([PopulationGroup])
+    case open(OpenProfile)
+
+    /// When the load ends, in seconds.
+    public var duration: Double {
+        switch self {
+        case .closed(let groups): groups.map(\.curve.duration).max() ?? 0
+        case .open(let profile): profile.rate.duration
+        }
+    }
+}
+
+/// An open model for one behaviour.
+public struct OpenProfile: Sendable {
+    public var behavior: String
+    public var rate: ArrivalRate
+    /// At most this many sessions at once; an arrival that finds none free is dropped (and
+    /// counted), never queued without bound.
+    public var maxSessions: Int
+    /// An arrival runs one iteration of the behaviour on an idle session, which keeps its
+    /// plug-in instances (and so its connections) from one arrival to the next (true); or each
+    /// arrival is a new session (false).
+    public var reuseSessions: Bool
+
+    public init(behavior: String, rate: ArrivalRate, maxSessions: Int = 10_000, reuseSessions: Bool = true) {
+        self.behavior = behavior
+        self.rate = rate
+        self.maxSessions = maxSessions
+        self.reuseSessions = reuseSessions
+    }
+}
