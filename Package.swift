@@ -120,7 +120,8 @@ let package = Package(
         .target(
             name: "ClifHTTP",
             dependencies: [
-                "ClifCore",
+                "ClifCore", "FractalXML",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -184,6 +185,19 @@ let package = Package(
         .testTarget(
             name: "FractalRemoteTests",
             dependencies: ["FractalRemote", "FractalNIO", "FractalADL"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ClifScenarioTests",
+            dependencies: ["ClifScenario", "ClifCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ClifTests",
+            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

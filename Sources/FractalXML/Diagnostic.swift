@@ -18,6 +18,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public struct Note: Sendable, Hashable, Codable {
         public var location: SourceLocation?
         public var message: String
+
+        public init(location: SourceLocation?, message: String) {
+            self.location = location
+            self.message = message
+        }
     }
 
     public init(_ severity: Severity = .error, at location: SourceLocation?, _ message: String, notes: [Note] = []) {

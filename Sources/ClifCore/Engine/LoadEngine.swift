@@ -5,6 +5,9 @@ final class EngineState: Sendable {
     let stopped = Atomic<Bool>(false)
     let nextSessionID = Atomic<Int>(0)
     let active = Atomic<Int>(0)
+    /// Open model: arrivals being run (or handed over and about to be).
+    let busy = Atomic<Int>(0)
+    let arrivals = Atomic<Int>(0)
     let executorTurn = Atomic<Int>(0)
 }
 
@@ -47,6 +50,16 @@ public final class LoadEngine: Sendable {
 
     /// Sessions running now.
     public var activeSessions: Int { state.active.load(ordering: .relaxed) }
+
+    /// Sessions running an iteration now: in a closed model every active session, in an open
+    /// one those with an arrival to run (the others are idle, waiting for the next).
+    public var busySessions: Int {
+        if case .open = profile { return state.busy.load(ordering: .relaxed) }
+        return activeSessions
+    }
+
+    /// Open model: arrivals that have come so far (run, waiting or dropped).
+    public var arrivals: Int { state.arrivals.load(ordering: .relaxed) }
 
     /// Sessions started so far.
     public var sessionsStarted: Int { state.nextSessionID.load(ordering: .relaxed) }
@@ -98,11 +111,11 @@ public final class LoadEngine: Sendable {
 
     // MARK: Sessions
 
-    private func makeSession(start: Int64) -> SessionContext {
+    private func makeSession(start: Int64, executor: (any TaskExecutor)?) -> SessionContext {
         let id = state.nextSessionID.add(1, ordering: .relaxed).oldValue
         let seed = options.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(id) &* 0xD1B5_4A32_D192_ED03
         let recorder = recorder
-        return SessionContext(id: id, seed: seed, clock: clock, testStart: start, scenario: scenario) { recorder.recordAlarm($0) }
+        return SessionContext(id: id, seed: seed, clock: clock, testStart: start, scenario: scenario, executor: executor) { recorder.recordAlarm($0) }
     }
 
     private func nextExecutor() -> (any TaskExecutor)? {
@@ -111,17 +124,18 @@ public final class LoadEngine: Sendable {
         return options.executors[turn % options.executors.count]
     }
 
-    private func addSession(_ group: inout TaskGroup<Void>, _ body: @escaping @Sendable () async -> Void) {
+    private func addSession(_ group: inout TaskGroup<Void>, _ body: @escaping @Sendable ((any TaskExecutor)?) async -> Void) {
         if let executor = nextExecutor() {
-            group.addTask(executorPreference: executor, operation: body)
+            group.addTask(executorPreference: executor) { await body(executor) }
         } else {
-            group.addTask(operation: body)
+            group.addTask { await body(nil) }
         }
     }
 
     /// Opens a session, runs `body` with it, closes it; an instance that cannot be made is an alarm.
-    private func withSession(start: Int64, shouldLeave: @escaping @Sendable () -> Bool, _ body: (SessionRunner) async throws -> Void) async {
-        let context = makeSession(start: start)
+    private func withSession(start: Int64, executor: (any TaskExecutor)?, shouldLeave: @escaping @Sendable () -> Bool,
+                             _ body: (SessionRunner) async throws -> Void) async {
+        let context = makeSession(start: start, executor: executor)
         state.active.add(1, ordering: .relaxed)
         defer { state.active.subtract(1, ordering: .relaxed) }
         recorder.recordSessionStart(session: context.id, at: clock.now() - start)
@@ -183,13 +197,13 @@ public final class LoadEngine: Sendable {
         }
         guard let steps = scenario.steps(of: group.group.behavior) else { return }
         for index in toStart {
-            addSession(&load) { await self.runSlot(index, of: group, steps: steps, start: start) }
+            addSession(&load) { executor in await self.runSlot(index, of: group, steps: steps, start: start, executor: executor) }
         }
     }
 
     /// One slot of a group: a session after another, each running the behaviour once, while the
     /// slot is wanted.
-    private func runSlot(_ index: Int, of group: GroupSlots, steps: [CompiledStep], start: Int64) async {
+    private func runSlot(_ index: Int, of group: GroupSlots, steps: [CompiledStep], start: Int64, executor: (any TaskExecutor)?) async {
         let forceStop = group.group.forceStop
         let shouldLeave: @Sendable () -> Bool = { [state] in
             if state.stopped.load(ordering: .relaxed) { return true }
@@ -206,7 +220,7 @@ public final class LoadEngine: Sendable {
                 return true
             }
             guard keepGoing else { return }
-            await withSession(start: start, shouldLeave: shouldLeave) { runner in
+            await withSession(start: start, executor: executor, shouldLeave: shouldLeave) { runner in
                 try await runner.iterate(steps, intended: nil)
             }
         }
@@ -214,85 +228,60 @@ public final class LoadEngine: Sendable {
 
     // MARK: Open model
 
-    /// Idle sessions of an open model, waiting for their next arrival.
-    private final class IdlePool: Sendable {
-        struct Pool {
-            var idle: [CheckedContinuation<Int64?, Never>] = []
-            var closed = false
-        }
-        let pool = Mutex(Pool())
-
-        /// Waits for the next arrival's intended time; nil: the load is over.
-        func next() async -> Int64? {
-            await withCheckedContinuation { continuation in
-                let closed = pool.withLock { pool -> Bool in
-                    if pool.closed { return true }
-                    pool.idle.append(continuation)
-                    return false
-                }
-                if closed { continuation.resume(returning: nil) }
-            }
-        }
-
-        /// Hands an arrival to an idle session; false when none is idle.
-        func dispatch(_ intended: Int64) -> Bool {
-            guard let continuation = pool.withLock({ $0.idle.popLast() }) else { return false }
-            continuation.resume(returning: intended)
-            return true
-        }
-
-        func close() {
-            let idle = pool.withLock { pool -> [CheckedContinuation<Int64?, Never>] in
-                pool.closed = true
-                defer { pool.idle.removeAll() }
-                return pool.idle
-            }
-            for continuation in idle { continuation.resume(returning: nil) }
-        }
-    }
-
     private func runOpen(_ profile: OpenProfile, start: Int64, in load: inout TaskGroup<Void>) async {
         guard let steps = scenario.steps(of: profile.behavior) else { return }
-        let pool = IdlePool()
-        let sessions = Atomic<Int>(0)
+        let arrivals = ArrivalQueue(maxSessions: profile.maxSessions, maxLateness: Int64(profile.maxLateness * 1e9), counting: state)
         let state = state
+        let recorder = recorder
+        let clock = clock
         let shouldLeave: @Sendable () -> Bool = { state.stopped.load(ordering: .relaxed) }
+        let drop: @Sendable (Int64) -> Void = { recorder.recordDropped(at: $0 - start) }
         var n = 0
-        arrivals: while !state.stopped.load(ordering: .relaxed) && !Task.isCancelled {
+        schedule: while !state.stopped.load(ordering: .relaxed) && !Task.isCancelled {
             guard let due = profile.rate.time(ofArrival: n) else { break }
             let intended = start + Int64(due * 1e9)
             if intended > clock.now() {
-                do { try await clock.sleep(until: intended) } catch { break arrivals }
+                do { try await clock.sleep(until: intended) } catch { break schedule }
             }
             // Everything due by now, each with its own intended time.
             let now = clock.now()
             var next = intended
             while next <= now {
-                if !(profile.reuseSessions && pool.dispatch(next)) {
-                    if sessions.load(ordering: .relaxed) < profile.maxSessions {
-                        sessions.add(1, ordering: .relaxed)
-                        let first = next
-                        let reuse = profile.reuseSessions
-                        addSession(&load) {
-                            await self.withSession(start: start, shouldLeave: shouldLeave) { runner in
-                                var intended: Int64? = first
+                switch arrivals.offer(next) {
+                case .handed, .queued: break
+                case .dropped: drop(next)
+                case .spawn:
+                    let first = next
+                    let reuse = profile.reuseSessions
+                    addSession(&load) { executor in
+                        var intended: Int64? = first
+                        if reuse {
+                            await self.withSession(start: start, executor: executor, shouldLeave: shouldLeave) { runner in
                                 while let current = intended {
                                     try await runner.iterate(steps, intended: current)
-                                    intended = reuse ? await pool.next() : nil
+                                    intended = await arrivals.take(now: clock.now(), drop: drop)
                                 }
                             }
-                            sessions.subtract(1, ordering: .relaxed)
+                        } else {
+                            while let current = intended {
+                                await self.withSession(start: start, executor: executor, shouldLeave: shouldLeave) { runner in
+                                    try await runner.iterate(steps, intended: current)
+                                }
+                                intended = shouldLeave() ? nil : await arrivals.take(now: clock.now(), drop: drop)
+                            }
                         }
-                    } else {
-                        recorder.recordDropped(at: next - start)
+                        if intended != nil { state.busy.subtract(1, ordering: .relaxed) }
+                        arrivals.sessionEnded()
                     }
                 }
                 n += 1
-                guard let due = profile.rate.time(ofArrival: n) else { break arrivals }
+                state.arrivals.store(n, ordering: .relaxed)
+                guard let due = profile.rate.time(ofArrival: n) else { break schedule }
                 next = start + Int64(due * 1e9)
             }
         }
-        pool.close()
+        // Arrivals still waiting when the load ends never started: dropped, and counted.
+        for intended in arrivals.close() { drop(intended) }
         if state.stopped.load(ordering: .relaxed) || Task.isCancelled { load.cancelAll() }
     }
 }

@@ -12,12 +12,17 @@ public final class SessionContext {
     public let testStart: Int64
     /// The current iteration's intended start, in an open model (nil in a closed one).
     public internal(set) var intendedStart: Int64?
+    /// The executor the session runs on (one of ``EngineOptions/executors``), so that a
+    /// protocol plug-in can open its connections on the same thread.
+    public let executor: (any TaskExecutor)?
 
     let scenario: CompiledScenario
     var instances: [any PluginInstance] = []
     let alarms: @Sendable (Alarm) -> Void
 
-    init(id: Int, seed: UInt64, clock: any LoadClock, testStart: Int64, scenario: CompiledScenario, alarms: @escaping @Sendable (Alarm) -> Void) {
+    init(id: Int, seed: UInt64, clock: any LoadClock, testStart: Int64, scenario: CompiledScenario, executor: (any TaskExecutor)?,
+         alarms: @escaping @Sendable (Alarm) -> Void) {
+        self.executor = executor
         self.id = id
         self.random = SessionRandom(seed: seed)
         self.clock = clock

@@ -103,6 +103,7 @@ final class SessionRunner {
         let clock = context.clock
         let started = clock.now()
         let result = await context.instances[operation.instance].sample(operation.call, context)
+        if result.interrupted { return }
         let completed = result.completed ?? clock.now()
         let sent = result.sent ?? started
         let service = result.declaredDuration ?? (completed - sent)

@@ -16,9 +16,11 @@ public struct SampleResult: Sendable {
     /// A duration the plug-in decided itself (Common's `log`), in nanoseconds: it replaces
     /// the measured one.
     public var declaredDuration: Int64?
+    /// The call was cut by the end of the test: it is not counted.
+    public var interrupted: Bool
 
     public init(type: String, success: Bool = true, comment: String = "", result: String? = nil, failure: String? = nil,
-                sent: Int64? = nil, completed: Int64? = nil, declaredDuration: Int64? = nil) {
+                sent: Int64? = nil, completed: Int64? = nil, declaredDuration: Int64? = nil, interrupted: Bool = false) {
         self.type = type
         self.success = success
         self.comment = comment
@@ -27,6 +29,7 @@ public struct SampleResult: Sendable {
         self.sent = sent
         self.completed = completed
         self.declaredDuration = declaredDuration
+        self.interrupted = interrupted
     }
 
     public static func failed(_ type: String, _ failure: String, comment: String = "", result: String? = nil, sent: Int64? = nil, completed: Int64? = nil) -> SampleResult {

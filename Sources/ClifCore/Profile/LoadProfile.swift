@@ -19,18 +19,22 @@ public enum LoadProfile: Sendable {
 public struct OpenProfile: Sendable {
     public var behavior: String
     public var rate: ArrivalRate
-    /// At most this many sessions at once; an arrival that finds none free is dropped (and
-    /// counted), never queued without bound.
+    /// At most this many sessions at once. An arrival that finds none free waits for the first
+    /// that comes free and starts late, its latency still counted from its intended start (as
+    /// wrk2 counts); one that cannot start within ``maxLateness`` is dropped, and counted.
     public var maxSessions: Int
+    /// Seconds an arrival may start late before it is dropped.
+    public var maxLateness: Double
     /// An arrival runs one iteration of the behaviour on an idle session, which keeps its
     /// plug-in instances (and so its connections) from one arrival to the next (true); or each
     /// arrival is a new session (false).
     public var reuseSessions: Bool
 
-    public init(behavior: String, rate: ArrivalRate, maxSessions: Int = 10_000, reuseSessions: Bool = true) {
+    public init(behavior: String, rate: ArrivalRate, maxSessions: Int = 10_000, maxLateness: Double = 10, reuseSessions: Bool = true) {
         self.behavior = behavior
         self.rate = rate
         self.maxSessions = maxSessions
+        self.maxLateness = maxLateness
         self.reuseSessions = reuseSessions
     }
 }

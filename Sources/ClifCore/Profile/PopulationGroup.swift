@@ -88,36 +88,55 @@ public struct PopulationCurve: Sendable, Hashable {
 
     /// Active sessions wanted at `t` seconds: the curve's value, rounded down; 0 after the end.
     public func population(at t: Double) -> Int {
-        guard t >= 0, let ramp = ramps.last(where: { $0.start.x <= t }) ?? ramps.first else { return 0 }
-        if t >= duration { return 0 }
-        if t < ramp.start.x { return 0 }
-        return max(0, Int((ramp.value(at: min(t, ramp.end.x)) + 1e-9).rounded(.down)))
+        guard t >= 0, t < duration, let ramp = ramp(at: t) else { return 0 }
+        return max(0, Int((ramp.value(at: t) + Self.tolerance).rounded(.down)))
     }
 
-    /// The first time after `t` when ``population(at:)`` changes, or nil when it no longer does.
-    /// Found by bisection inside the segment, to a microsecond.
+    /// Values within a millionth of a whole number count as that number, so that a crossing
+    /// time computed in floating point gives the population it was computed for.
+    static let tolerance = 1e-6
+
+    private func ramp(at t: Double) -> Ramp? {
+        ramps.last { $0.start.x <= t }
+    }
+
+    /// The first time after `t` when ``population(at:)`` changes, or nil when it no longer does:
+    /// the next whole-number crossing of the current segment, or a segment's start or end.
     public func nextChange(after t: Double) -> Double? {
-        let current = population(at: t)
         guard t < duration else { return nil }
-        // Candidate boundaries: segment ends, where crenels jump, and the end of the curve.
-        var boundaries = ramps.flatMap { [$0.start.x, $0.end.x] }.filter { $0 > t }
-        boundaries.append(duration)
-        var low = t
-        for boundary in boundaries.sorted() {
-            let probe = boundary
-            // A change strictly before this boundary, inside a continuous piece?
-            if population(at: probe - 1e-7) != current || population(at: probe) != current {
-                var high = population(at: probe - 1e-7) != current ? probe - 1e-7 : probe
-                var lowEdge = low
-                while high - lowEdge > 1e-6 {
-                    let middle = (lowEdge + high) / 2
-                    if population(at: middle) != current { high = middle } else { lowEdge = middle }
-                }
-                return high
-            }
-            low = probe
+        let current = population(at: t)
+        var candidates: [Double] = [duration]
+        for ramp in ramps {
+            if ramp.start.x > t { candidates.append(ramp.start.x) }
+            if ramp.end.x > t { candidates.append(ramp.end.x) }
+            guard ramp.end.x > t, ramp.end.x > ramp.start.x, ramp.start.y != ramp.end.y,
+                  ramp.style == .line || ramp.style == .arc else { continue }
+            // The crossing of the next whole number on the way to the end value.
+            let from = max(t, ramp.start.x)
+            let level = (ramp.value(at: from) + Self.tolerance).rounded(.down)
+            let target = ramp.end.y > ramp.start.y ? level + 1 - Self.tolerance / 2 : level - 2 * Self.tolerance
+            if let crossing = ramp.time(reaching: target), crossing > t { candidates.append(crossing) }
+        }
+        for candidate in candidates.sorted() where candidate > t {
+            if population(at: candidate) != current || candidate >= duration { return candidate }
         }
         return nil
+    }
+}
+
+extension Ramp {
+    /// When the segment's value reaches `y` (line or arc), if it does inside the segment.
+    func time(reaching y: Double) -> Double? {
+        let span = end.x - start.x
+        let rise = end.y - start.y
+        guard span > 0, rise != 0 else { return nil }
+        let fraction = (y - start.y) / rise
+        guard fraction >= 0, fraction <= 1 else { return nil }
+        switch style {
+        case .line: return start.x + fraction * span
+        case .arc: return start.x + acos(1 - 2 * fraction) / .pi * span
+        case .crenelHV, .crenelVH: return nil
+        }
     }
 }
 

@@ -1,0 +1,177 @@
+import ArgumentParser
+import ClifCore
+import ClifHTTP
+import ClifReports
+import ClifScenario
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `clif run SCENARIO.xis`: one injector in this process, a live line every second, CLIF's quick
+/// statistics at the end, and the action events as a CLIF report directory.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a scenario against its system under test, in this process.")
+
+    @Argument(help: "The scenario file (.xis).") var scenario: String
+
+    @Option(help: "Stop the load after this long (30s, 500ms, 2m). With --rate or --users: the length of that profile (default 30s).")
+    var duration: DurationArgument?
+
+    @Option(help: "Open model: this many arrivals per second, each an iteration of the behaviour on an idle session.")
+    var rate: Double?
+
+    @Option(help: "Closed model: this many sessions throughout, in place of the scenario's load profile.")
+    var users: Int?
+
+    @Option(help: "The behaviour --rate or --users runs (default: the first).")
+    var behavior: String?
+
+    @Option(help: "Open model: at most this many sessions at once; an arrival that finds none free is dropped and counted.")
+    var maxSessions: Int = 10_000
+
+    @Flag(help: "Open model: every arrival is a new session (a new connection), not an iteration of an idle one.")
+    var newSessionPerArrival = false
+
+    @Option(help: "Write a CLIF report directory here (the action events, lifecycle, alarms).")
+    var report: String?
+
+    @Option(help: "Event-loop threads (default: one per core this process may use).")
+    var threads: Int?
+
+    @Option(help: "Seed of the sessions' random numbers.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "No live line; only the quick statistics at the end.")
+    var quiet = false
+
+    func validate() throws {
+        if rate != nil && users != nil { throw ValidationError("give --rate (open model) or --users (closed model), not both") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
+        if let users, users < 1 { throw ValidationError("--users must be at least 1") }
+        if maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: scenario) else {
+            printError("clif: no such file: \(scenario)")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
+        do {
+            try await run(on: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    private func run(on group: MultiThreadedEventLoopGroup) async throws {
+        let plugins = Plugins.registry(group: group)
+        let compiled: CompiledScenario
+        do {
+            compiled = try ISAC.compile(file: scenario, plugins: plugins)
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+        for warning in compiled.warnings { printError(warning.description) }
+
+        let profile: LoadProfile
+        var timeLimit = duration?.seconds
+        let behaviour = behavior ?? compiled.behaviorIDs.first ?? ""
+        if let rate {
+            let length = duration?.seconds ?? 30
+            profile = .open(OpenProfile(behavior: behaviour, rate: .constant(rate, for: length), maxSessions: maxSessions, reuseSessions: !newSessionPerArrival))
+            timeLimit = nil
+        } else if let users {
+            let length = duration?.seconds ?? 30
+            profile = .closed([PopulationGroup(behavior: behaviour, ramps: [Ramp(.line, from: .init(x: 0, y: Double(users)), to: .init(x: length, y: Double(users)))])])
+            timeLimit = nil
+        } else {
+            guard !compiled.scenario.groups.isEmpty else {
+                printError("clif: \(scenario) has no load profile: give --users N or --rate R (and --duration)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            profile = .closed(compiled.scenario.groups)
+        }
+
+        let engine: LoadEngine
+        do {
+            engine = try LoadEngine(scenario: compiled, profile: profile,
+                                    options: EngineOptions(seed: seed, executors: HTTPInjectorPlugin.executors(of: group), timeLimit: timeLimit, keepsEvents: report != nil))
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+
+        let writer: ReportDirectory?
+        if let report {
+            do {
+                let name = URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
+                writer = try ReportDirectory(in: report, testName: name, bladeID: "injector", testPlan: Self.testPlan(scenario: scenario),
+                                             server: ["host": ProcessInfo.processInfo.hostName, "cores": String(System.coreCount),
+                                                      "os": "Linux", "clif.version": "swift-fractal"])
+                try writer?.append(.initializing, at: 0)
+                try writer?.append(.initialized, at: 0)
+                try writer?.append(.starting, at: 0)
+                try writer?.append(.running, at: 0)
+            } catch {
+                printError("clif: \(error)")
+                throw ExitCode(ExitStatus.cannotCreate)
+            }
+        } else {
+            writer = nil
+        }
+
+        let interrupted = InterruptFlag()
+        let signal = Interrupt.onSIGINT {
+            interrupted.set()
+            engine.stop()
+        }
+        defer { signal.cancel() }
+
+        let total = timeLimit.map { min($0, profile.duration) } ?? profile.duration
+        let live = LiveLine(engine: engine, total: total, quiet: quiet, writer: writer)
+        let progress = Task { await live.run() }
+        let statistics = await engine.run()
+        progress.cancel()
+        _ = await progress.value
+        live.finish()
+
+        var failedWrite: (any Error)?
+        if let writer {
+            do {
+                try writer.append(engine.recorder.drainEvents())
+                try writer.append(engine.recorder.drainAlarms())
+                try writer.append(interrupted.isSet ? .stopped : .completed, at: Int64(statistics.elapsed * 1000))
+            } catch { failedWrite = error }
+            writer.close()
+        }
+        let stats = QuickStats(statistics)
+        print(stats.table)
+        if let writer { print("report: \(writer.runFolder)") }
+        if let failedWrite {
+            printError("clif: \(failedWrite)")
+            throw ExitCode(ExitStatus.cannotCreate)
+        }
+        if interrupted.isSet { throw ExitCode(ExitStatus.interrupted) }
+    }
+
+    /// The test plan CLIF would have: one injector blade on the local host.
+    static func testPlan(scenario: String) -> String {
+        let escaped = scenario.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:").replacingOccurrences(of: "=", with: "\\=")
+        return """
+        #CLIF test plan
+        #\(Date())
+        blade.0.id=injector
+        blade.0.server=local host
+        blade.0.injector=IsacRunner
+        blade.0.argument=\(escaped)
+        blade.0.comment=
+
+        """
+    }
+}

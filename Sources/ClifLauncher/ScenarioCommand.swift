@@ -1,0 +1,71 @@
+import ArgumentParser
+import ClifCore
+import ClifHTTP
+import ClifScenario
+import Foundation
+import NIOPosix
+
+/// `clif scenario check | show FILE`.
+struct ScenarioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario", abstract: "Check or describe an ISAC scenario (.xis).",
+        subcommands: [Check.self, Show.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print every problem of a scenario as file:line:column: error: …; exit 65 when there is an error.")
+
+        @Argument(help: "The scenario file (.xis).") var file: String
+
+        func run() async throws {
+            guard FileManager.default.fileExists(atPath: file) else {
+                printError("clif: no such file: \(file)")
+                throw ExitCode(ExitStatus.noInput)
+            }
+            let plugins = Plugins.registry(group: MultiThreadedEventLoopGroup.singleton)
+            let diagnostics = ISAC.check(file: file, plugins: plugins)
+            for diagnostic in diagnostics { print(diagnostic) }
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let warnings = diagnostics.count - errors
+            if errors > 0 {
+                printError("\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            print("\(file): ok\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a scenario's plug-ins, behaviours and the population of each group over time.")
+
+        @Argument(help: "The scenario file (.xis).") var file: String
+
+        func run() async throws {
+            guard FileManager.default.fileExists(atPath: file) else {
+                printError("clif: no such file: \(file)")
+                throw ExitCode(ExitStatus.noInput)
+            }
+            do {
+                let scenario = try ISAC.read(file: file)
+                print(ScenarioSummary.text(of: scenario), terminator: "")
+            } catch {
+                for diagnostic in error.diagnostics { printError(diagnostic.description) }
+                throw ExitCode(ExitStatus.dataError)
+            }
+        }
+    }
+}
+
+/// The plug-ins `clif` knows: the built-in ones and HTTP.
+enum Plugins {
+    static func registry(group: any EventLoopGroup) -> PluginRegistry {
+        let registry = PluginRegistry(builtIns: true)
+        HTTPInjectorPlugin.register(in: registry, group: group)
+        return registry
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+import NIOCore
