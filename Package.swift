@@ -22,9 +22,11 @@ let package = Package(
         .library(name: "ClifHTTP", targets: ["ClifHTTP"]),
         .library(name: "ClifReports", targets: ["ClifReports"]),
         .library(name: "ClifLauncher", targets: ["ClifLauncher"]),
+        .library(name: "ClifTesting", targets: ["ClifTesting"]),
         .executable(name: "fractal", targets: ["fractal"]),
         .executable(name: "clif", targets: ["clif"]),
         .executable(name: "HelloWorld", targets: ["HelloWorld"]),
+        .executable(name: "LoadTest", targets: ["LoadTest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
@@ -129,6 +131,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What tests of load-testing code need: a system under test that misbehaves on command.
+        .target(
+            name: "ClifTesting",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Quick statistics and CLIF report files: pure data, no networking.
         .target(
             name: "ClifReports",
@@ -169,6 +182,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "LoadTest",
+            dependencies: ["ClifLauncher", "ClifTesting"],
+            path: "Examples/LoadTest",
+            exclude: ["scenarios"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "CallOverhead",
             dependencies: ["Fractal"],
             path: "Benchmarks/CallOverhead",
@@ -176,6 +196,7 @@ let package = Package(
         ),
         .executableTarget(name: "ADLScale", dependencies: ["Fractal", "FractalADL"], path: "Benchmarks/ADLScale", swiftSettings: strict),
         .executableTarget(name: "RemoteCalls", dependencies: ["Fractal", "FractalADL", "FractalRemote", "FractalNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Histogram", package: "hdrhistogram-swift")], path: "Benchmarks/RemoteCalls", swiftSettings: strict),
+        .executableTarget(name: "InjectorVsPeers", path: "Benchmarks/InjectorVsPeers", exclude: ["locustfile.py", "get.xis"], swiftSettings: strict),
         .testTarget(
             name: "FractalADLTests",
             dependencies: ["FractalADL", "HelloWorldComponents"],
@@ -195,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClifTests",
-            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher",
+            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher", "ClifTesting",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strict

@@ -18,7 +18,25 @@ public enum BladeState: Int, Sendable, Codable, CaseIterable, CustomStringConver
     case stopped = 12
     case aborted = 13
 
-    public var description: String { String(describing: self) }
+    /// The label CLIF writes (`running`).
+    public var description: String {
+        switch self {
+        case .undeployed: "undeployed"
+        case .deploying: "deploying"
+        case .deployed: "deployed"
+        case .initializing: "initializing"
+        case .initialized: "initialized"
+        case .starting: "starting"
+        case .running: "running"
+        case .suspending: "suspending"
+        case .suspended: "suspended"
+        case .resuming: "resuming"
+        case .completed: "completed"
+        case .stopping: "stopping"
+        case .stopped: "stopped"
+        case .aborted: "aborted"
+        }
+    }
 
     /// A line of CLIF's `lifecycle` file: `date, state id, state label`.
     public func lifecycleLine(date: Int64) -> String { "\(date),\(rawValue),\(self)" }

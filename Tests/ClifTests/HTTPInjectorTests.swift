@@ -1,0 +1,145 @@
+import ClifCore
+import ClifHTTP
+import ClifTesting
+import NIOPosix
+import Testing
+
+/// The HTTP injector against real servers on 127.0.0.1: nginx started by the test, and a stub
+/// server of our own that misbehaves on command.
+@Suite("HTTP injector", .serialized)
+struct HTTPInjectorTests {
+    static let group = MultiThreadedEventLoopGroup.singleton
+
+    static func plugins() -> PluginRegistry {
+        let registry = PluginRegistry()
+        HTTPInjectorPlugin.register(in: registry, group: group)
+        return registry
+    }
+
+    /// B0: a loop of one request, with the given sample parameters and `<use>` parameters.
+    static func scenario(base: String, sample: [String: String] = ["uri": "/index.html"], use: [String: String] = [:], method: String = "get", loop: Bool = true) -> Scenario {
+        var parameters = use
+        parameters["baseURL"] = base
+        let request = Step.sample(OperationUse(use: "http", name: method, parameters: Parameters(sample)))
+        return Scenario(plugins: [PluginUse(id: "http", plugin: "HttpInjector", parameters: Parameters(parameters)), PluginUse(id: "common", plugin: "Common")],
+                        behaviors: [Behavior(id: "B0", steps: loop ? [.whileLoop(OperationUse(use: "common", name: "true"), body: [request])] : [request])])
+    }
+
+    static func closed(_ users: Int, for seconds: Double) -> LoadProfile {
+        .closed([PopulationGroup(behavior: "B0", ramps: [Ramp(.line, from: .init(x: 0, y: Double(users)), to: .init(x: seconds, y: Double(users)))])])
+    }
+
+    static func run(_ scenario: Scenario, _ profile: LoadProfile, keepsEvents: Bool = false) async throws -> (RunStatistics, LoadEngine) {
+        let compiled = try CompiledScenario(scenario, plugins: plugins())
+        let engine = try LoadEngine(scenario: compiled, profile: profile,
+                                    options: EngineOptions(executors: HTTPInjectorPlugin.executors(of: group), keepsEvents: keepsEvents))
+        return (await engine.run(), engine)
+    }
+
+    @Test func closedRunCountsWhatNginxLogged() async throws {
+        let nginx = try Nginx()
+        let (statistics, _) = try await Self.run(Self.scenario(base: nginx.baseURL), Self.closed(8, for: 2))
+        nginx.stop()
+        let logged = try nginx.loggedRequests()
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.errors == 0)
+        #expect(get.calls > 100)
+        #expect(UInt64(logged.count) == get.calls)
+        #expect(logged.allSatisfy { $0 == "200 GET /index.html" })
+    }
+
+    @Test func openRunCountsWhatNginxLogged() async throws {
+        let nginx = try Nginx()
+        let profile = LoadProfile.open(OpenProfile(behavior: "B0", rate: .constant(400, for: 2), maxSessions: 64))
+        let (statistics, _) = try await Self.run(Self.scenario(base: nginx.baseURL, loop: false), profile)
+        nginx.stop()
+        let logged = try nginx.loggedRequests()
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.errors == 0)
+        #expect(get.calls + statistics.dropped == 800)
+        #expect(UInt64(logged.count) == get.calls)
+    }
+
+    @Test func latencyFromTheIntendedStartShowsAServerPause() async throws {
+        let server = try await StubHTTPServer.start()
+        defer { Task { await server.stop() } }
+        let profile = LoadProfile.open(OpenProfile(behavior: "B0", rate: .constant(200, for: 10), maxSessions: 16))
+        let compiled = try CompiledScenario(Self.scenario(base: server.baseURL, sample: ["uri": "/"], loop: false), plugins: Self.plugins())
+        let engine = try LoadEngine(scenario: compiled, profile: profile, options: EngineOptions(executors: HTTPInjectorPlugin.executors(of: Self.group)))
+        let run = Task { await engine.run() }
+        try await eventually("3 s of load", limit: 30) { engine.elapsed >= 3 }
+        server.pause(for: 1.5)
+        let statistics = await run.value
+        let get = try #require(statistics.actions["GET"])
+        // Nothing left out: every arrival was sent, or dropped and counted; the server served
+        // every call counted.
+        #expect(get.calls + get.errors + statistics.dropped == 2_000)
+        #expect(get.errors == 0)
+        #expect(UInt64(server.served) == get.calls)
+        #expect(get.latencyPercentile(99) > 1_000_000)
+        #expect(get.servicePercentile(99) < 200_000)
+    }
+
+    @Test func aServerThatClosesEveryConnectionGivesFailedEvents() async throws {
+        let server = try await StubHTTPServer.start(behavior: .closeEveryConnection)
+        defer { Task { await server.stop() } }
+        let (statistics, _) = try await Self.run(Self.scenario(base: server.baseURL, sample: ["uri": "/"]), Self.closed(2, for: 1))
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.calls == 0)
+        #expect(get.errors > 10)
+        #expect(Set(get.errorsByKind.keys).isSubset(of: ["closed", "reset"]))
+        #expect(statistics.elapsed < 5)
+    }
+
+    @Test func garbageIsABadResponse() async throws {
+        let server = try await StubHTTPServer.start(behavior: .garbage)
+        defer { Task { await server.stop() } }
+        let (statistics, _) = try await Self.run(Self.scenario(base: server.baseURL, sample: ["uri": "/"]), Self.closed(1, for: 1))
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.calls == 0)
+        #expect(get.errorsByKind["bad response", default: 0] > 0)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutAndTheRunEndsOnTime() async throws {
+        let server = try await StubHTTPServer.start(behavior: .silent)
+        defer { Task { await server.stop() } }
+        let scenario = Self.scenario(base: server.baseURL, sample: ["uri": "/"], use: ["responseTimeout": "200"])
+        let (statistics, _) = try await Self.run(scenario, Self.closed(2, for: 1.1))
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.calls == 0)
+        #expect(get.errorsByKind["timeout", default: 0] >= 8)
+        #expect(statistics.elapsed < 5)
+    }
+
+    @Test func aRefusedConnectionIsAFailedEvent() async throws {
+        let port = try Nginx.freePort()
+        let (statistics, _) = try await Self.run(Self.scenario(base: "http://127.0.0.1:\(port)", sample: ["uri": "/"], loop: false), Self.closed(1, for: 0.5))
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.errorsByKind["refused", default: 0] > 0)
+    }
+
+    @Test func checksAndExtractionWorkOnResponses() async throws {
+        let nginx = try Nginx()
+        defer { nginx.stop() }
+        let scenario = Scenario(
+            plugins: [PluginUse(id: "http", plugin: "HttpInjector", parameters: Parameters(["baseURL": nginx.baseURL])),
+                      PluginUse(id: "x", plugin: "Extractor"), PluginUse(id: "common", plugin: "Common")],
+            behaviors: [Behavior(id: "B0", steps: [
+                .sample(OperationUse(use: "http", name: "get", parameters: Parameters(["uri": "/json", "type": "json", "checkBody": "ada", "checkHeader": "Content-Type: json"]))),
+                .control(OperationUse(use: "x", name: "json", parameters: Parameters(["input": "${http:body}", "path": "$.user.id", "variable": "id"]))),
+                .sample(OperationUse(use: "http", name: "get", parameters: Parameters(["uri": "/index.html?user=${x:id}", "type": "withID"]))),
+                .sample(OperationUse(use: "http", name: "post", parameters: Parameters(["uri": "/echo", "body": "hi", "type": "post", "checkBody": "echo POST"]))),
+                .sample(OperationUse(use: "http", name: "get", parameters: Parameters(["uri": "/missing", "type": "missing"]))),
+                .sample(OperationUse(use: "http", name: "get", parameters: Parameters(["uri": "/index.html", "type": "wrongBody", "checkBody": "absent"]))),
+            ])])
+        let (statistics, engine) = try await Self.run(scenario, Self.closed(1, for: 0.3), keepsEvents: true)
+        nginx.stop()
+        #expect(statistics.actions["json"]!.errors == 0)
+        #expect(statistics.actions["post"]!.errors == 0)
+        #expect(statistics.actions["missing"]!.errorsByKind["status 404"]! > 0)
+        #expect(statistics.actions["wrongBody"]!.errorsByKind["body check"]! > 0)
+        let withID = engine.recorder.drainEvents().filter { $0.type == "withID" }
+        #expect(!withID.isEmpty && withID.allSatisfy { $0.comment == "/index.html?user=42" })
+        #expect(try nginx.loggedRequests().contains("200 GET /index.html?user=42"))
+    }
+}
