@@ -1,6 +1,5 @@
 import ClifCore
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -32,7 +31,6 @@ final class HTTPConnection {
                         let serverName = target.host.first?.isNumber == true || target.host.contains(":") ? nil : target.host
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try sync.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
                     try sync.addHandler(HTTPSampleHandler())
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
@@ -58,20 +56,17 @@ final class HTTPConnection {
     }
 
     /// Sends one request and waits for its response. The promise is completed on the loop.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount, clock: any LoadClock) async throws -> HTTPResponse {
+    func send(_ bytes: ByteBuffer, isHEAD: Bool, timeout: TimeAmount, clock: any LoadClock) async throws -> HTTPResponse {
         let promise = channel.eventLoop.makePromise(of: HTTPResponse.self)
-        let request = HTTPSampleHandler.HTTPRequest(head: head, body: body, responseTimeout: timeout, clock: clock, promise: promise)
-        let channel = channel
-        let handler = handler
-        return try await withTaskCancellationHandler {
-            channel.writeAndFlush(request, promise: nil)
-            return try await promise.futureResult.get()
-        } onCancel: {
-            // The test stops: a request already sent gets a moment to complete, so that what
-            // the server counted is counted here too.
-            channel.eventLoop.scheduleTask(in: .seconds(1)) {
-                handler.value.fail(.stopped, close: true)
-            }
+        channel.writeAndFlush(HTTPSampleHandler.HTTPRequest(bytes: bytes, isHEAD: isHEAD, responseTimeout: timeout, clock: clock, promise: promise), promise: nil)
+        return try await promise.futureResult.get()
+    }
+
+    /// The test stops: a request already sent gets a moment to complete, so that what the
+    /// server counted is counted here too; then it fails and the connection closes.
+    static func stopSoon(_ channel: any Channel, _ handler: NIOLoopBound<HTTPSampleHandler>) {
+        channel.eventLoop.scheduleTask(in: .seconds(1)) {
+            handler.value.fail(.stopped, close: true)
         }
     }
 

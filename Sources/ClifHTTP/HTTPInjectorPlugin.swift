@@ -89,6 +89,14 @@ public struct HTTPInjectorPlugin: ScenarioPlugin {
                 template.checks.header = (header.source.trimmedASCII, nil)
             }
         }
+        // Everything constant: encode the request once.
+        let keepAlive = operation.useParameters.constant("keepAlive").map(ParameterValue.isChecked) ?? true
+        if let target = template.target, template.headers.allSatisfy({ $0.value.constant != nil }),
+           template.fileBody != nil || template.body == nil || template.body?.constant != nil {
+            let body = template.fileBody ?? template.body?.constant.map { ByteBuffer(string: $0) }
+            template.encoded = HTTPRequestEncoder.encode(method: method, target: target, headers: template.headers.map { ($0.name, $0.value.constant!) },
+                                                        cookie: nil, body: body, keepAlive: keepAlive)
+        }
         if operation.useParameters.constant("trustRoots").map({ !$0.isEmpty }) == true {
             _ = try tls.context(for: operation.useParameters, directory: operation.directory)
         }

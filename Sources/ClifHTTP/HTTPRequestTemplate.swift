@@ -17,6 +17,43 @@ struct HTTPRequestTemplate: Sendable {
     var type: String
     var comment: ParameterValue?
     var checks: HTTPChecks
+    /// The whole request, encoded once, when nothing in it changes from call to call.
+    var encoded: ByteBuffer?
+}
+
+/// HTTP/1.1 request bytes.
+enum HTTPRequestEncoder {
+    static func encode(method: HTTPMethod, target: HTTPTarget, headers: [(name: String, value: String)], cookie: String?, body: ByteBuffer?, keepAlive: Bool) -> ByteBuffer {
+        var bytes = ByteBuffer()
+        bytes.reserveCapacity(64 + target.path.utf8.count + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } + (body?.readableBytes ?? 0))
+        bytes.writeString(method.rawValue)
+        bytes.writeStaticString(" ")
+        bytes.writeString(target.path)
+        bytes.writeStaticString(" HTTP/1.1\r\nHost: ")
+        bytes.writeString(target.authority)
+        bytes.writeStaticString("\r\n")
+        for header in headers {
+            bytes.writeString(header.name)
+            bytes.writeStaticString(": ")
+            bytes.writeString(header.value)
+            bytes.writeStaticString("\r\n")
+        }
+        if let cookie {
+            bytes.writeStaticString("Cookie: ")
+            bytes.writeString(cookie)
+            bytes.writeStaticString("\r\n")
+        }
+        if !keepAlive { bytes.writeStaticString("Connection: close\r\n") }
+        if let body {
+            bytes.writeString("Content-Length: \(body.readableBytes)\r\n\r\n")
+            var body = body
+            bytes.writeBuffer(&body)
+        } else {
+            if [.POST, .PUT, .PATCH].contains(method) { bytes.writeStaticString("Content-Length: 0\r\n") }
+            bytes.writeStaticString("\r\n")
+        }
+        return bytes
+    }
 }
 
 /// What makes a response a success.
@@ -28,7 +65,7 @@ struct HTTPChecks: Sendable {
 
     /// Nil when the response passes, else what failed.
     func failure(_ response: HTTPResponse, _ session: SessionContext, body: () -> String) -> String? {
-        let code = Int(response.status.code)
+        let code = response.status
         if statuses.isEmpty ? !(200...399).contains(code) : !statuses.contains(where: { $0.contains(code) }) {
             return "status \(code)"
         }
@@ -37,7 +74,7 @@ struct HTTPChecks: Sendable {
             if !body().contains(part) { return "body check" }
         }
         if let header {
-            guard let value = response.headers.first(name: header.name) else { return "header check" }
+            guard let value = response.header(header.name) else { return "header check" }
             if let expected = header.value, !value.contains(session.resolve(expected)) { return "header check" }
         }
         return nil

@@ -1,10 +1,10 @@
 import NIOCore
-import NIOHTTP1
 
 /// What came back for one request, with the times the handler took on the engine's clock.
 struct HTTPResponse {
-    var status: HTTPResponseStatus
-    var headers: HTTPHeaders
+    var status: Int
+    /// The head's bytes (status line and headers), parsed only when a check or a variable asks.
+    var head: ByteBuffer
     /// The body, up to ``HTTPSampleHandler/bodyLimit`` bytes; `bodyLength` counts all of it.
     var body: ByteBuffer?
     var bodyLength: Int
@@ -12,6 +12,34 @@ struct HTTPResponse {
     var completed: Int64
     /// The server asked to close the connection after this response.
     var closes: Bool
+
+    /// The values of header `name` (case-insensitive), in order.
+    func headers(named name: String) -> [String] {
+        let text = String(buffer: head)
+        var values: [String] = []
+        for line in text.split(separator: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            if line[..<colon].lowercased() == name.lowercased() {
+                values.append(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return values
+    }
+
+    func header(_ name: String) -> String? { headers(named: name).first }
+
+    /// Whether the head has a `Set-Cookie` line, found in its bytes without making strings.
+    var setsCookie: Bool {
+        head.withUnsafeReadableBytes { bytes in
+            let name: [UInt8] = Array("\nset-cookie:".utf8)
+            guard bytes.count >= name.count else { return false }
+            outer: for start in 0...(bytes.count - name.count) where bytes[start] == 0x0A {
+                for offset in 1..<name.count where bytes[start + offset] | 0x20 != name[offset] { continue outer }
+                return true
+            }
+            return false
+        }
+    }
 }
 
 /// Why a request got no response.
@@ -57,3 +85,5 @@ enum HTTPFailure: Error, CustomStringConvertible {
         }
     }
 }
+
+import Foundation

@@ -1,122 +1,129 @@
 import ClifCore
 import NIOCore
-import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// One request at a time on a keep-alive connection: writes it, parses the response, completes
-/// the request's promise on `.end`, or fails it (timeout, reset, close, garbage).
+/// One request at a time on a keep-alive connection: writes its pre-encoded bytes, parses the
+/// response (``HTTPResponseParser``), completes the request's promise when the response ends,
+/// or fails it (timeout, reset, close, garbage).
 ///
 /// Lives on the connection's event loop; the session waits on the promise, on the same loop
 /// when it prefers the loop's executor.
 final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTPRequest
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
 
     /// Bytes of a body kept for checks and extraction; the rest is only counted.
     static let bodyLimit = 1 << 20
 
     struct HTTPRequest: Sendable {
-        var head: HTTPRequestHead
-        var body: ByteBuffer?
+        /// The whole request: head and body.
+        var bytes: ByteBuffer
+        var isHEAD: Bool
         var responseTimeout: TimeAmount
         var clock: any LoadClock
         var promise: EventLoopPromise<HTTPResponse>
     }
 
-    private struct InFlight {
-        var promise: EventLoopPromise<HTTPResponse>
-        var sent: Int64
-        var clock: any LoadClock
-        var timeout: Scheduled<Void>?
-        var response: HTTPResponse?
-        var receivedBytes = false
-    }
-
-    private var inFlight: InFlight?
+    private var promise: EventLoopPromise<HTTPResponse>?
+    private var sent: Int64 = 0
+    private var clock: (any LoadClock)?
+    /// When the request in flight times out.
+    private var deadline = NIODeadline.distantFuture
+    /// One timer per connection, re-armed when it fires early, rather than one per request.
+    private var timer: Scheduled<Void>?
+    private var receivedBytes = false
+    private var parser = HTTPResponseParser()
+    private var events: [HTTPResponseParser.Event] = []
     private var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        guard inFlight == nil else {
+        guard promise == nil else {
             request.promise.fail(HTTPFailure.other("a request is already in flight on this connection"))
             return
         }
-        let sent = request.clock.now()
-        let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: request.responseTimeout) {
-            self.fail(.responseTimeout, close: true)
-        }
-        inFlight = InFlight(promise: request.promise, sent: sent, clock: request.clock, timeout: timeout)
-        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-        if let body = request.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        promise = request.promise
+        clock = request.clock
+        receivedBytes = false
+        parser.expectsNoBody = request.isHEAD
+        sent = request.clock.now()
+        deadline = .now() + request.responseTimeout
+        if timer == nil { arm(context, at: deadline) }
+        context.writeAndFlush(wrapOutboundOut(request.bytes), promise: writePromise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var flight = inFlight else { return }
-        flight.receivedBytes = true
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            flight.response = HTTPResponse(status: head.status, headers: head.headers, body: nil, bodyLength: 0, sent: flight.sent, completed: 0,
-                                           closes: !head.isKeepAlive)
-            inFlight = flight
-        case .body(let part):
-            if var response = flight.response {
-                response.bodyLength += part.readableBytes
-                if (response.body?.readableBytes ?? 0) < Self.bodyLimit {
-                    if response.body == nil {
-                        response.body = part
-                    } else {
-                        var copy = part
-                        response.body!.writeBuffer(&copy)
-                    }
-                }
-                flight.response = response
+        var bytes = unwrapInboundIn(data)
+        guard promise != nil else {
+            // Bytes nobody asked for: the connection can no longer be trusted.
+            context.close(promise: nil)
+            return
+        }
+        receivedBytes = true
+        do {
+            try parser.feed(&bytes, into: &events)
+        } catch {
+            fail(.badResponse(error.description), close: true)
+            return
+        }
+        deliver()
+    }
+
+    private func arm(_ context: ChannelHandlerContext, at time: NIODeadline) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) {
+            self.timer = nil
+            guard self.promise != nil else { return }
+            if self.deadline <= .now() {
+                self.fail(.responseTimeout, close: true)
+            } else {
+                self.arm(context, at: self.deadline)
             }
-            inFlight = flight
-        case .end:
-            inFlight = nil
-            flight.timeout?.cancel()
-            guard var response = flight.response else {
-                flight.promise.fail(HTTPFailure.badResponse("a response ended before its head"))
-                return
-            }
-            response.completed = flight.clock.now()
-            flight.promise.succeed(response)
+        }
+    }
+
+    private func deliver() {
+        guard !events.isEmpty else { return }
+        let event = events.removeFirst()
+        events.removeAll()
+        guard let promise, let clock else { return }
+        self.promise = nil
+        deadline = .distantFuture
+        if case .response(let status, let head, let body, let length, let closes) = event {
+            promise.succeed(HTTPResponse(status: status, head: head, body: body, bodyLength: length, sent: sent, completed: clock.now(), closes: closes))
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let failure: HTTPFailure
         switch error {
-        case let error as HTTPParserError: failure = .badResponse("\(error)")
-        case let error as IOError where error.errnoCode == ECONNRESET: failure = .reset
-        case let error as IOError where error.errnoCode == EPIPE: failure = .reset
+        case let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE: failure = .reset
         default: failure = .other("\(error)")
         }
         fail(failure, close: true)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(.closed(receivedBytes: inFlight?.receivedBytes ?? false), close: false)
+        timer?.cancel()
+        timer = nil
+        if parser.end(into: &events) {
+            deliver()
+        }
+        fail(.closed(receivedBytes: receivedBytes), close: false)
         context.fireChannelInactive()
     }
 
     /// Fails the request in flight (if any) and closes the connection when asked.
     func fail(_ failure: HTTPFailure, close: Bool) {
-        if let flight = inFlight {
-            inFlight = nil
-            flight.timeout?.cancel()
-            flight.promise.fail(failure)
+        if let promise {
+            self.promise = nil
+            deadline = .distantFuture
+            promise.fail(failure)
         }
         if close { context?.close(promise: nil) }
     }
-
-    /// Whether a request is waiting for its response.
-    var isBusy: Bool { inFlight != nil }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -42,22 +42,20 @@ final class HTTPSessionInstance: PluginInstance {
             }
         }
         let comment = template.comment.map(session.resolve) ?? target.path
-        var head = HTTPRequestHead(version: .http1_1, method: template.method, uri: target.path)
-        head.headers.reserveCapacity(4 + template.headers.count)
-        head.headers.add(name: "Host", value: target.authority)
-        if !keepAlive { head.headers.add(name: "Connection", value: "close") }
-        for header in template.headers { head.headers.add(name: header.name, value: session.resolve(header.value)) }
-        if keepsCookies, !cookies.isEmpty {
-            head.headers.add(name: "Cookie", value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        let bytes: ByteBuffer
+        if let encoded = template.encoded, cookies.isEmpty || !keepsCookies {
+            bytes = encoded
+        } else {
+            var body = template.fileBody
+            if body == nil, let text = template.body.map(session.resolve) { body = ByteBuffer(string: text) }
+            let cookie = keepsCookies && !cookies.isEmpty ? cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") : nil
+            bytes = HTTPRequestEncoder.encode(method: template.method, target: target, headers: template.headers.map { ($0.name, session.resolve($0.value)) },
+                                             cookie: cookie, body: body, keepAlive: keepAlive)
         }
-        var body = template.fileBody
-        if body == nil, let text = template.body.map(session.resolve) { body = ByteBuffer(string: text) }
-        if let body { head.headers.add(name: "Content-Length", value: String(body.readableBytes)) }
-        else if [.POST, .PUT, .PATCH].contains(template.method) { head.headers.add(name: "Content-Length", value: "0") }
 
         let response: HTTPResponse
         do {
-            response = try await send(head, body: body, to: target, session)
+            response = try await send(bytes, isHEAD: template.method == .HEAD, to: target, session)
         } catch let failure as HTTPFailure {
             return SampleResult(type: template.type, success: false, comment: comment, result: failure.description, failure: failure.kind,
                                 interrupted: failure.kind == "stopped")
@@ -65,19 +63,19 @@ final class HTTPSessionInstance: PluginInstance {
             return .failed(template.type, "error", comment: comment, result: "\(error)")
         }
         last = response
-        if keepsCookies { remember(response.headers) }
+        if keepsCookies { remember(response) }
         let failure = template.checks.failure(response, session) { Self.text(response.body) }
-        return SampleResult(type: template.type, success: failure == nil, comment: comment, result: String(response.status.code),
+        return SampleResult(type: template.type, success: failure == nil, comment: comment, result: String(response.status),
                             failure: failure, sent: response.sent, completed: response.completed)
     }
 
     /// Sends on the session's connection, connecting first if needed; a reused connection that
     /// closes before any byte of the response comes back is replaced and the request sent again.
-    private func send(_ head: HTTPRequestHead, body: ByteBuffer?, to target: HTTPTarget, _ session: SessionContext) async throws -> HTTPResponse {
+    private func send(_ bytes: ByteBuffer, isHEAD: Bool, to target: HTTPTarget, _ session: SessionContext) async throws -> HTTPResponse {
         for attempt in 0..<2 {
             let connection = try await connection(to: target, session)
             do {
-                let response = try await connection.send(head, body: body, timeout: responseTimeout, clock: session.clock)
+                let response = try await connection.send(bytes, isHEAD: isHEAD, timeout: responseTimeout, clock: session.clock)
                 connection.answered += 1
                 if response.closes || !keepAlive {
                     self.connection = nil
@@ -111,11 +109,15 @@ final class HTTPSessionInstance: PluginInstance {
         }
         let connection = try await HTTPConnection.connect(to: target, on: loop, timeout: connectTimeout, tls: tls)
         self.connection = connection
+        let (channel, handler) = (connection.channel, connection.handler)
+        session.onStop { HTTPConnection.stopSoon(channel, handler) }
         return connection
     }
 
-    private func remember(_ headers: HTTPHeaders) {
-        for value in headers[canonicalForm: "Set-Cookie"] {
+    private func remember(_ response: HTTPResponse) {
+        // Most responses set no cookie: look at the bytes before making strings.
+        guard response.setsCookie else { return }
+        for value in response.headers(named: "Set-Cookie") {
             let pair = value.prefix { $0 != ";" }
             guard let equals = pair.firstIndex(of: "=") else { continue }
             let name = pair[..<equals].trimmingCharacters(in: .whitespaces)
@@ -132,10 +134,10 @@ final class HTTPSessionInstance: PluginInstance {
     /// `status`, `body`, `header.Name`, `cookie.name` of the last response.
     func variable(_ name: String, _ session: SessionContext) -> String? {
         switch name {
-        case "", "status": return last.map { String($0.status.code) }
+        case "", "status": return last.map { String($0.status) }
         case "body": return Self.text(last?.body)
         default:
-            if name.hasPrefix("header.") { return last?.headers.first(name: String(name.dropFirst(7))) }
+            if name.hasPrefix("header.") { return last?.header(String(name.dropFirst(7))) }
             if name.hasPrefix("cookie.") { return cookies[String(name.dropFirst(7))] }
             return nil
         }

@@ -140,9 +140,14 @@ public final class LoadEngine: Sendable {
         defer { state.active.subtract(1, ordering: .relaxed) }
         recorder.recordSessionStart(session: context.id, at: clock.now() - start)
         let runner = SessionRunner(context: context, recorder: recorder, engine: state, shouldLeave: shouldLeave)
+        let signal = context.stopSignal
         do {
             try runner.open()
-            try await body(runner)
+            try await withTaskCancellationHandler {
+                try await body(runner)
+            } onCancel: {
+                signal.stop()
+            }
         } catch is SessionRunner.Exit {
         } catch is CancellationError {
         } catch {

@@ -17,6 +17,7 @@ public final class SessionContext {
     public let executor: (any TaskExecutor)?
 
     let scenario: CompiledScenario
+    let stopSignal = StopSignal()
     var instances: [any PluginInstance] = []
     let alarms: @Sendable (Alarm) -> Void
 
@@ -37,6 +38,13 @@ public final class SessionContext {
     /// Waits on the engine's clock; throws `CancellationError` when the session is stopped.
     public func sleep(nanoseconds: Int64) async throws {
         try await clock.sleep(until: clock.now() + max(0, nanoseconds))
+    }
+
+    /// Runs `action` (on any thread) when the session is stopped: a plug-in cuts what is in flight
+    /// there, once per session rather than once per call (a cancellation handler per call costs
+    /// a lock of the task's status on every request).
+    public func onStop(_ action: @escaping @Sendable () -> Void) {
+        stopSignal.add(action)
     }
 
     /// Raises an alarm (0 info, 1 warning, 2 error, 3 fatal), written to the `alarm` file.
@@ -67,5 +75,34 @@ public final class SessionContext {
     /// A parameter of `call`, resolved; nil when it is absent.
     public func string(_ name: String, of call: OperationCall) -> String? {
         call.parameters[name].map(resolve)
+    }
+}
+
+import Synchronization
+
+/// Actions to run when a session's task is cancelled.
+final class StopSignal: Sendable {
+    private struct State {
+        var actions: [@Sendable () -> Void] = []
+        var stopped = false
+    }
+    private let state = Mutex(State())
+
+    func add(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.stopped { return true }
+            state.actions.append(action)
+            return false
+        }
+        if now { action() }
+    }
+
+    func stop() {
+        let actions = state.withLock { state -> [@Sendable () -> Void] in
+            state.stopped = true
+            defer { state.actions.removeAll() }
+            return state.actions
+        }
+        for action in actions { action() }
     }
 }
