@@ -98,6 +98,16 @@ struct RunCommand: AsyncParsableCommand {
             profile = .closed(compiled.scenario.groups)
         }
 
+        if rate != nil, let steps = compiled.scenario.behaviors.first(where: { $0.id == behaviour })?.steps,
+           steps.contains(where: { step in
+               if case .whileLoop(let condition, _) = step {
+                   return condition.name == "true" && compiled.scenario.plugins.first { $0.id == condition.use }?.plugin == "Common"
+               }
+               return false
+           }) {
+            printError("clif: warning: behaviour '\(behaviour)' loops forever (while common.true): with --rate each arrival runs one iteration of the behaviour, so its sessions never come free; write the behaviour without the loop")
+        }
+
         let engine: LoadEngine
         do {
             engine = try LoadEngine(scenario: compiled, profile: profile,

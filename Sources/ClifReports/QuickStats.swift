@@ -25,8 +25,10 @@ public struct QuickStats: Sendable {
     public var dropped: UInt64
     public var elapsed: Double
     public var errorsByKind: [String: UInt64]
-    /// How late iterations started after their intended time, p99, ms (open models).
+    /// How late first calls were sent after their intended time, p99, ms (open models).
     public var startLagP99: Double
+    /// Whether the run had an open model (arrivals with intended start times).
+    public var isOpen: Bool
 
     public init(_ statistics: RunStatistics) {
         let elapsed = max(statistics.elapsed, 1e-9)
@@ -46,6 +48,7 @@ public struct QuickStats: Sendable {
         self.elapsed = statistics.elapsed
         errorsByKind = total.errorsByKind
         startLagP99 = statistics.startLag.totalCount == 0 ? 0 : Double(statistics.startLag.valueAtPercentile(99)) / 1_000
+        isOpen = statistics.startLag.totalCount > 0
     }
 
     public static let columns = ["action type", "calls", "min", "max", "mean", "median", "std dev", "throughput", "errors", "p90", "p99", "p99.9"]
@@ -74,8 +77,8 @@ public struct QuickStats: Sendable {
             summary += "; errors: " + errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         lines.append(summary)
-        if startLagP99 > 0 || global.serviceP99 != global.p99 {
-            lines.append("open model: latency counted from each arrival's intended start; service time p99 \(Self.format(global.serviceP99, 3)) ms; start lag p99 \(Self.format(startLagP99, 3)) ms")
+        if isOpen {
+            lines.append("open model: latency counted from each arrival's intended start; service time p99 \(Self.format(global.serviceP99, 3)) ms; sent late by p99 \(Self.format(startLagP99, 3)) ms")
         }
         return lines.joined(separator: "\n")
     }

@@ -15,14 +15,15 @@ struct LoadEngineTests {
         let scenario = try CompiledScenario(.waiting(100), plugins: registry())
         let engine = try LoadEngine(scenario: scenario, profile: .closed([group]), clock: clock)
         let run = Task { await engine.run() }
-        try await eventually("the engine started") { clock.sleeperCount >= 1 }
+        // The scheduler and the run's time limit sleep on the clock too.
+        try await eventually("the engine started") { clock.sleeperCount >= 2 }
         // Every 100 ms the sessions finish a sample: at each step the population is the curve's.
         for step in 1...99 {
             let t = Int64(step) * Self.second / 10
             clock.advance(to: t)
             let expected = group.curve.population(at: Double(t) / 1e9)
             try await eventually("\(expected) sessions at t=\(Double(t) / 1e9)") {
-                engine.activeSessions == expected && clock.sleeperCount >= expected + 1
+                engine.activeSessions == expected && clock.sleeperCount >= expected + 2
             }
         }
         clock.advance(to: 10 * Self.second)
@@ -40,7 +41,7 @@ struct LoadEngineTests {
         let engine = try LoadEngine(scenario: scenario, profile: .closed([group]), clock: clock, options: EngineOptions(keepsEvents: true))
         let run = Task { await engine.run() }
         for step in 1...10 {
-            try await eventually("4 sessions asleep") { clock.sleeperCount >= 5 }
+            try await eventually("4 sessions asleep") { clock.sleeperCount >= 6 }
             clock.advance(to: Int64(step) * Self.second / 10)
         }
         let statistics = await run.value
@@ -117,10 +118,13 @@ struct LoadEngineTests {
     }
 
     /// Waits until every task of the open model is asleep on the clock: the scheduler (while
-    /// arrivals remain) and each session with an arrival to run.
+    /// arrivals remain), each session with an arrival to run, and the run's time limit.
     func settle(_ engine: LoadEngine, _ clock: ManualClock, arrivals: Int, last: Int, at ms: Int) async throws {
         try await eventually("every task asleep at \(ms) ms") {
-            engine.arrivals >= arrivals && clock.sleeperCount >= engine.busySessions + (arrivals < last ? 1 : 0)
+            guard engine.arrivals >= arrivals else { return false }
+            // Every arrival has come and every session has ended: the run is over.
+            if engine.arrivals >= last && engine.activeSessions == 0 { return true }
+            return clock.sleeperCount >= engine.busySessions + (arrivals < last ? 1 : 0) + 1
         }
     }
 
@@ -135,7 +139,7 @@ struct LoadEngineTests {
                                     options: EngineOptions(seed: 42))
         let run = Task { await engine.run() }
         for ms in 1...10_000 {
-            try await eventually("the session asleep") { clock.sleeperCount >= 2 }
+            try await eventually("the session asleep") { clock.sleeperCount >= 3 }
             clock.advance(to: Int64(ms) * 1_000_000)
         }
         let statistics = await run.value
@@ -143,5 +147,33 @@ struct LoadEngineTests {
         #expect(nine + one >= 9_990)
         // 10,000 draws at p = 0.1: the standard deviation of the share is 0.3 %; allow 4 of them.
         #expect(abs(one / (nine + one) - 0.1) < 0.012)
+    }
+}
+
+@Suite("Load engine: the run always ends")
+struct LoadEngineEndTests {
+    @Test func anOpenIterationThatNeverEndsIsStoppedAfterTheDrainTime() async throws {
+        let clock = ManualClock()
+        let profile = OpenProfile(behavior: "B0", rate: .constant(10, for: 1), maxSessions: 4)
+        let scenario = try CompiledScenario(.waiting(100), plugins: registry())
+        let engine = try LoadEngine(scenario: scenario, profile: .open(profile), clock: clock, options: EngineOptions(drainTime: 2))
+        let run = Task { await engine.run() }
+        // The scheduler, the time limit and the first session.
+        try await eventually("the engine started") { clock.sleeperCount >= 3 }
+        // Four sessions loop forever; arrivals after the fourth wait, then are dropped at the end.
+        for step in 1...40 {
+            let sessions = min(step, 4)
+            try await eventually("sessions asleep at step \(step)") {
+                engine.sessionsStarted >= sessions && (clock.sleeperCount >= sessions + 1 || engine.activeSessions == 0)
+            }
+            clock.advance(to: Int64(step) * 100_000_000)
+        }
+        let statistics = await run.value
+        #expect(engine.activeSessions == 0)
+        #expect(statistics.sessionsStarted == 4)
+        #expect(statistics.dropped == 6)
+        // Stopped at 1 s + 2 s of drain: about 30 calls of 100 ms per session.
+        let calls = try #require(statistics.actions["wait"]).calls
+        #expect(calls >= 4 * 27 && calls <= 4 * 31)
     }
 }

@@ -11,11 +11,16 @@ public struct EngineOptions: Sendable {
     public var timeLimit: Double?
     /// Keep every action event for an `action` file.
     public var keepsEvents: Bool
+    /// Seconds that sessions still running when the profile ends may go on (open-model
+    /// iterations in flight, groups that do not force a stop) before they are stopped: the run
+    /// always ends.
+    public var drainTime: Double
 
-    public init(seed: UInt64 = 1, executors: [any TaskExecutor] = [], timeLimit: Double? = nil, keepsEvents: Bool = false) {
+    public init(seed: UInt64 = 1, executors: [any TaskExecutor] = [], timeLimit: Double? = nil, keepsEvents: Bool = false, drainTime: Double = 10) {
         self.seed = seed
         self.executors = executors
         self.timeLimit = timeLimit
         self.keepsEvents = keepsEvents
+        self.drainTime = drainTime
     }
 }

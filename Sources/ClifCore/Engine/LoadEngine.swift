@@ -90,13 +90,13 @@ public final class LoadEngine: Sendable {
     private func runLoad() async {
         let start = clock.now()
         startTime.withLock { $0 = start }
-        let limit = options.timeLimit.map { start + Int64($0 * 1e9) }
+        let drained = start + Int64((profile.duration + max(0, options.drainTime)) * 1e9)
+        let limit = min(drained, options.timeLimit.map { start + Int64($0 * 1e9) } ?? .max)
         await withTaskGroup(of: Void.self) { group in
-            if let limit {
-                group.addTask {
-                    try? await self.clock.sleep(until: limit)
-                    if !Task.isCancelled { self.stop() }
-                }
+            // The run ends by then whatever its sessions do.
+            group.addTask {
+                try? await self.clock.sleep(until: limit)
+                if !Task.isCancelled { self.stop() }
             }
             await withTaskGroup(of: Void.self) { load in
                 switch profile {

@@ -37,9 +37,6 @@ final class SessionRunner {
     func iterate(_ steps: [CompiledStep], intended: Int64?) async throws {
         context.intendedStart = intended
         firstSampleOfIteration = intended != nil
-        if let intended {
-            recorder.recordStartLag(session: context.id, context.now() - intended)
-        }
         defer { context.iteration += 1 }
         try await run(steps)
     }
@@ -111,6 +108,7 @@ final class SessionRunner {
         var latency = service
         if firstSampleOfIteration, let intended = context.intendedStart {
             latency = result.declaredDuration ?? (completed - min(intended, sent))
+            recorder.recordStartLag(session: context.id, sent - intended)
             firstSampleOfIteration = false
         }
         let at = completed - context.testStart

@@ -89,7 +89,10 @@ public struct PopulationCurve: Sendable, Hashable {
     /// Active sessions wanted at `t` seconds: the curve's value, rounded down; 0 after the end.
     public func population(at t: Double) -> Int {
         guard t >= 0, t < duration, let ramp = ramp(at: t) else { return 0 }
-        return max(0, Int((ramp.value(at: t) + Self.tolerance).rounded(.down)))
+        let value = (ramp.value(at: t) + Self.tolerance).rounded(.down)
+        // The compiler refuses curves outside these bounds; a curve built by hand is clamped.
+        guard value.isFinite else { return 0 }
+        return Int(min(max(value, 0), 10_000_000))
     }
 
     /// Values within a millionth of a whole number count as that number, so that a crossing

@@ -128,15 +128,18 @@ private struct ScenarioCompiler {
         var bodies: [[CompiledStep]] = []
         var total = 0
         for choice in choices {
-            if choice.weight <= 0 {
-                log.error(choice.location, "a choice's proba must be a whole number above 0, not \(choice.weight)")
+            if choice.weight <= 0 || choice.weight > 1_000_000_000 {
+                log.error(choice.location, "a choice's proba must be a whole number from 1 to 1000000000, not \(choice.weight)")
                 continue
             }
             total += choice.weight
             cumulative.append(total)
             bodies.append(compile(choice.steps))
         }
-        if choices.isEmpty { return nil }
+        if choices.isEmpty {
+            log.warning(scenario.location, "an nchoice without choices does nothing; it is left out")
+            return nil
+        }
         return .nchoice(cumulative, bodies)
     }
 
@@ -217,8 +220,9 @@ private struct ScenarioCompiler {
                 if let end = previousEnd, ramp.start.x < end {
                     log.error(ramp.location ?? group.location, "ramp starts at x=\(Self.number(ramp.start.x)), before the previous ramp ends (x=\(Self.number(end))): ramps follow each other in time")
                 }
-                if ramp.start.y < 0 || ramp.end.y < 0 || ramp.start.x < 0 {
-                    log.error(ramp.location ?? group.location, "ramp points need x ≥ 0 and y ≥ 0 (y is a number of sessions)")
+                let finite = [ramp.start.x, ramp.start.y, ramp.end.x, ramp.end.y].allSatisfy(\.isFinite)
+                if !finite || ramp.start.y < 0 || ramp.end.y < 0 || ramp.start.x < 0 || max(ramp.start.y, ramp.end.y) > 10_000_000 || ramp.end.x > 1e9 {
+                    log.error(ramp.location ?? group.location, "ramp points need 0 ≤ x ≤ 1000000000 (seconds) and 0 ≤ y ≤ 10000000 (sessions)")
                 }
                 previousEnd = ramp.end.x
             }
@@ -236,6 +240,6 @@ private struct ScenarioCompiler {
     static func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

@@ -62,6 +62,11 @@ public struct Parameters: Sendable {
     public struct Entry: Sendable {
         public var value: ParameterValue
         public var location: SourceLocation?
+
+        public init(value: ParameterValue, location: SourceLocation?) {
+            self.value = value
+            self.location = location
+        }
     }
 
     public private(set) var entries: [String: Entry]

@@ -8,7 +8,8 @@ public struct RunStatistics: Sendable, Codable {
     public var intervals: [IntervalStatistics] = []
     public var dropped: UInt64 = 0
     public var sessionsStarted: UInt64 = 0
-    /// How late iterations of an open model started after their intended time, microseconds.
+    /// How late the first call of each open-model iteration was sent after its intended time,
+    /// microseconds.
     public var startLag: Histogram<UInt64> = Histogram(highestTrackableValue: ActionStatistics.highestValue, numberOfSignificantValueDigits: .three)
     /// The measured time, in seconds (from the first to the last instant of the load).
     public var elapsed: Double = 0
