@@ -1,6 +1,6 @@
 # Locust's fastest user class, one GET per task and no wait: the peer the benchmark measures.
-from locust import constant
-from locust.contrib.fasthttp import FastHttpUser, task
+from locust import constant, task
+from locust.contrib.fasthttp import FastHttpUser
 
 
 class Get(FastHttpUser):

@@ -110,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let engine: LoadEngine
         do {
-            engine = try LoadEngine(scenario: compiled, profile: profile,
+            engine = try LoadEngine(scenario: compiled, profile: profile, clock: EventLoopClock(fallback: group.next()),
                                     options: EngineOptions(seed: seed, executors: HTTPInjectorPlugin.executors(of: group), timeLimit: timeLimit, keepsEvents: report != nil))
         } catch {
             for diagnostic in error.diagnostics { printError(diagnostic.description) }

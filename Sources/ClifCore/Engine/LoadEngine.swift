@@ -79,7 +79,14 @@ public final class LoadEngine: Sendable {
 
     /// Runs the load to its end (or to ``stop()``), then returns what was measured.
     public func run() async -> RunStatistics {
-        let task = Task { await self.runLoad() }
+        // The scheduler runs on the first session executor (an event loop): handing an arrival to
+        // a session there is a job on the same thread, not a wake-up of another.
+        let task: Task<Void, Never>
+        if let executor = options.executors.first {
+            task = Task(executorPreference: executor) { await self.runLoad() }
+        } else {
+            task = Task { await self.runLoad() }
+        }
         runTask.withLock { $0 = task }
         if state.stopped.load(ordering: .relaxed) { task.cancel() }
         await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
@@ -233,6 +240,9 @@ public final class LoadEngine: Sendable {
 
     // MARK: Open model
 
+    /// The open-model scheduler wakes at most this often (nanoseconds).
+    static let schedulingQuantum: Int64 = 200_000
+
     private func runOpen(_ profile: OpenProfile, start: Int64, in load: inout TaskGroup<Void>) async {
         guard let steps = scenario.steps(of: profile.behavior) else { return }
         let arrivals = ArrivalQueue(maxSessions: profile.maxSessions, maxLateness: Int64(profile.maxLateness * 1e9), counting: state)
@@ -242,12 +252,17 @@ public final class LoadEngine: Sendable {
         let shouldLeave: @Sendable () -> Bool = { state.stopped.load(ordering: .relaxed) }
         let drop: @Sendable (Int64) -> Void = { recorder.recordDropped(at: $0 - start) }
         var n = 0
+        var lastWake = Int64.min / 2
         schedule: while !state.stopped.load(ordering: .relaxed) && !Task.isCancelled {
             guard let due = profile.rate.time(ofArrival: n) else { break }
             let intended = start + Int64(due * 1e9)
-            if intended > clock.now() {
-                do { try await clock.sleep(until: intended) } catch { break schedule }
+            // Wake at most once per quantum: at high rates, arrivals are handed out in small
+            // batches (each still timed from its own intended start) rather than one wake-up each.
+            let wake = max(intended, lastWake + Self.schedulingQuantum)
+            if wake > clock.now() {
+                do { try await clock.sleep(until: wake) } catch { break schedule }
             }
+            lastWake = clock.now()
             // Everything due by now, each with its own intended time.
             let now = clock.now()
             var next = intended
