@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ClifScenario", targets: ["ClifScenario"]),
         .library(name: "ClifHTTP", targets: ["ClifHTTP"]),
         .library(name: "ClifReports", targets: ["ClifReports"]),
+        .library(name: "ClifComponents", targets: ["ClifComponents"]),
         .library(name: "ClifLauncher", targets: ["ClifLauncher"]),
         .library(name: "ClifTesting", targets: ["ClifTesting"]),
         .executable(name: "fractal", targets: ["fractal"]),
@@ -148,11 +149,17 @@ let package = Package(
             dependencies: ["ClifCore"],
             swiftSettings: strict
         ),
+        // Load-testing components: what a test runs, as Fractal components with ADL definitions.
+        .target(
+            name: "ClifComponents",
+            dependencies: ["Fractal", "ClifCore", "ClifScenario", "ClifHTTP", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         // The `clif` command, as a library to build your own.
         .target(
             name: "ClifLauncher",
             dependencies: [
-                "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "FractalXML",
+                "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "FractalXML", "FractalLauncher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -216,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClifTests",
-            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher", "ClifTesting",
+            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher", "ClifTesting", "ClifComponents", "FractalADL",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strict

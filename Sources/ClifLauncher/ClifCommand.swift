@@ -1,4 +1,5 @@
 import ArgumentParser
+import FractalLauncher
 
 /// `clif`: run load tests and check scenarios.
 public struct ClifCommand: AsyncParsableCommand {
@@ -16,16 +17,7 @@ public struct ClifCommand: AsyncParsableCommand {
 
     /// Parses `arguments` (the process's when nil) and runs the command; exits with its status.
     public static func launch(_ arguments: [String]? = nil) async {
-        do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await launchAsRoot(arguments)
     }
 }
 

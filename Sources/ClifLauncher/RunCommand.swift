@@ -54,10 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: scenario) else {
-            printError("clif: no such file: \(scenario)")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        try requireFile(scenario)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         do {
             try await run(on: group)

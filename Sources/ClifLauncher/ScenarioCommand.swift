@@ -17,10 +17,7 @@ struct ScenarioCommand: AsyncParsableCommand {
         @Argument(help: "The scenario file (.xis).") var file: String
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: file) else {
-                printError("clif: no such file: \(file)")
-                throw ExitCode(ExitStatus.noInput)
-            }
+            try requireFile(file)
             let plugins = Plugins.registry(group: MultiThreadedEventLoopGroup.singleton)
             let diagnostics = ISAC.check(file: file, plugins: plugins)
             for diagnostic in diagnostics { print(diagnostic) }
@@ -40,10 +37,7 @@ struct ScenarioCommand: AsyncParsableCommand {
         @Argument(help: "The scenario file (.xis).") var file: String
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: file) else {
-                printError("clif: no such file: \(file)")
-                throw ExitCode(ExitStatus.noInput)
-            }
+            try requireFile(file)
             do {
                 let scenario = try ISAC.read(file: file)
                 print(ScenarioSummary.text(of: scenario), terminator: "")
@@ -61,6 +55,14 @@ enum Plugins {
         let registry = PluginRegistry(builtIns: true)
         HTTPInjectorPlugin.register(in: registry, group: group)
         return registry
+    }
+}
+
+/// Exits 66 with a message when `path` does not exist.
+func requireFile(_ path: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else {
+        printError("clif: no such file: \(path)")
+        throw ExitCode(ExitStatus.noInput)
     }
 }
 

@@ -25,6 +25,14 @@ public struct FractalCommand: AsyncParsableCommand {
 
     /// Parses the process's arguments and runs the chosen command; exits on error.
     public static func launch(_ arguments: [String]? = nil) async {
+        await launchAsRoot(arguments)
+    }
+}
+
+extension ParsableCommand {
+    /// Parses `arguments` (the process's when nil) as this root command, runs the chosen
+    /// subcommand (async ones too), and exits with its status on error.
+    package static func launchAsRoot(_ arguments: [String]?) async {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
