@@ -1,5 +1,6 @@
 import ClifCore
 import NIOCore
+import NIOSSL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,11 +39,17 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var parser = HTTPResponseParser()
     private var events: [HTTPResponseParser.Event] = []
     private var context: ChannelHandlerContext?
+    /// Why the connection broke while no request was in flight (a TLS handshake refused).
+    private var brokenBy: HTTPFailure?
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
+        if let brokenBy {
+            request.promise.fail(brokenBy)
+            return
+        }
         guard promise == nil else {
             request.promise.fail(HTTPFailure.other("a request is already in flight on this connection"))
             return
@@ -102,8 +109,11 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let failure: HTTPFailure
         switch error {
         case let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE: failure = .reset
+        case let error as NIOSSLError: failure = .tls("\(error)")
+        case let error as BoringSSLError: failure = .tls("\(error)")
         default: failure = .other("\(error)")
         }
+        if promise == nil, brokenBy == nil { brokenBy = failure }
         fail(failure, close: true)
     }
 
@@ -113,7 +123,7 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if parser.end(into: &events) {
             deliver()
         }
-        fail(.closed(receivedBytes: receivedBytes), close: false)
+        fail(brokenBy ?? .closed(receivedBytes: receivedBytes), close: false)
         context.fireChannelInactive()
     }
 

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1.1 server on SwiftNIO for tests and examples: it answers every request with a
 /// fixed body, counts what it served, and misbehaves on command (a pause, closed connections,
@@ -31,17 +32,27 @@ public final class StubHTTPServer: Sendable {
         var received = 0
     }
 
-    private init(port: Int, channel: any Channel, group: MultiThreadedEventLoopGroup, state: NIOLockedValueBox<State>) {
+    private let secure: Bool
+
+    private init(port: Int, channel: any Channel, group: MultiThreadedEventLoopGroup, state: NIOLockedValueBox<State>, secure: Bool) {
         self.port = port
+        self.secure = secure
         self.channel = channel
         self.group = group
         self.state = state
     }
 
-    /// Starts listening on `host` (a loopback address) and a free port unless one is given.
-    public static func start(host: String = "127.0.0.1", port: Int = 0, behavior: Behavior = .respond("hello world\n"), threads: Int = 1) async throws -> StubHTTPServer {
+    /// Starts listening on `host` (a loopback address) and a free port unless one is given;
+    /// over TLS when given a PEM certificate chain and key.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, behavior: Behavior = .respond("hello world\n"), threads: Int = 1,
+                             tls: (certificate: String, key: String)? = nil) async throws -> StubHTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let state = NIOLockedValueBox(State(behavior: behavior))
+        let context = try tls.map { tls in
+            try NIOSSLContext(configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,6 +60,7 @@ public final class StubHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 do {
                     let sync = channel.pipeline.syncOperations
+                    if let context { try sync.addHandler(NIOSSLServerHandler(context: context)) }
                     if case .garbage = state.withLockedValue({ $0.behavior }) {
                         try sync.addHandler(GarbageResponder(state: state))
                         return channel.eventLoop.makeSucceededVoidFuture()
@@ -61,11 +73,11 @@ public final class StubHTTPServer: Sendable {
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
-        return StubHTTPServer(port: channel.localAddress?.port ?? port, channel: channel, group: group, state: state)
+        return StubHTTPServer(port: channel.localAddress?.port ?? port, channel: channel, group: group, state: state, secure: tls != nil)
     }
 
-    /// `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT` (`https://` over TLS).
+    public var baseURL: String { "\(secure ? "https" : "http")://127.0.0.1:\(port)" }
 
     /// Holds every response (those being answered and those to come) for `seconds` from now.
     public func pause(for seconds: Double) {

@@ -1,3 +1,4 @@
+import Foundation
 import ClifCore
 import ClifHTTP
 import ClifTesting
@@ -141,5 +142,35 @@ struct HTTPInjectorTests {
         let withID = engine.recorder.drainEvents().filter { $0.type == "withID" }
         #expect(!withID.isEmpty && withID.allSatisfy { $0.comment == "/index.html?user=42" })
         #expect(try nginx.loggedRequests().contains("200 GET /index.html?user=42"))
+    }
+
+    @Test func tlsToALocalServerIsVerifiedAgainstTheGivenRoots() async throws {
+        let folder = NSTemporaryDirectory() + "clif-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A self-signed certificate for 127.0.0.1 (scripts/install-test-servers installs openssl).
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        let server = try await StubHTTPServer.start(tls: (folder + "/cert.pem", folder + "/key.pem"))
+        defer { Task { await server.stop() } }
+        #expect(server.baseURL.hasPrefix("https://"))
+
+        func get(_ use: [String: String]) async throws -> ActionStatistics {
+            let (statistics, _) = try await Self.run(Self.scenario(base: server.baseURL, sample: ["uri": "/"], use: use), Self.closed(1, for: 0.3))
+            return try #require(statistics.actions["GET"])
+        }
+        let trusted = try await get(["trustRoots": folder + "/cert.pem"])
+        #expect(trusted.calls > 0 && trusted.errors == 0)
+        let insecure = try await get(["insecure": "enable;"])
+        #expect(insecure.calls > 0 && insecure.errors == 0)
+        // The system's trust store does not know this certificate.
+        let untrusted = try await get([:])
+        #expect(untrusted.calls == 0 && untrusted.errorsByKind["tls", default: 0] > 0)
     }
 }
