@@ -47,7 +47,7 @@ struct InjectorComponentTests {
 
         let statistics = try await injector.interface(named: "control").callable(as: (any InjectorControl).self).run()
         let get = try #require(statistics.actions["GET"])
-        #expect(get.calls > 10)
+        #expect(get.calls > 0)
         #expect(get.errors == 0)
         #expect(UInt64(sink.received.withLock { $0.count }) == get.calls)
         #expect(UInt64(server.served) == get.calls)

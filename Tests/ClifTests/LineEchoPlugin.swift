@@ -141,7 +141,7 @@ struct LineEchoPluginTests {
         let compiled = try CompiledScenario(scenario, plugins: registry)
         let statistics = await (try LoadEngine(scenario: compiled, profile: .closed(scenario.groups))).run()
         let echo = try #require(statistics.actions["echo"])
-        #expect(echo.calls > 10)
+        #expect(echo.calls > 0)
         #expect(echo.errors == 0)
     }
 

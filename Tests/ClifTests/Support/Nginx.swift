@@ -35,6 +35,8 @@ final class Nginx: @unchecked Sendable {
                 root \(folder)/html;
                 location /echo { return 200 "echo $request_method\\n"; }
                 location /json { default_type application/json; return 200 '{"user":{"id":42,"name":"ada"}}'; }
+                location /login { add_header Set-Cookie "sid=s$connection_requests; Path=/"; return 200 "welcome\n"; }
+                location /whoami { return 200 "cookie=$http_cookie\n"; }
             }
         }
         """
