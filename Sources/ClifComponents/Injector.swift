@@ -44,19 +44,12 @@ public final class Injector: InjectorControl {
         let plugins = PluginRegistry()
         HTTPInjectorPlugin.register(in: plugins, group: group)
         let compiled = try ISAC.compile(file: scenario.value, plugins: plugins)
-        let length = duration.value > 0 ? duration.value : 30
-        let behavior = compiled.behaviorIDs.first ?? ""
-        var limit: Double? = duration.value > 0 ? duration.value : nil
-        let profile: LoadProfile
-        if rate.value > 0 {
-            profile = .open(OpenProfile(behavior: behavior, rate: .constant(rate.value, for: length)))
-            limit = nil
-        } else if users.value > 0 {
-            profile = .closed([PopulationGroup(behavior: behavior, ramps: [Ramp(.line, from: .init(x: 0, y: Double(users.value)), to: .init(x: length, y: Double(users.value)))])])
-            limit = nil
-        } else {
-            profile = .closed(compiled.scenario.groups)
+        guard let requested = LoadProfile.requested(
+            behavior: compiled.behaviorIDs.first ?? "", users: users.value > 0 ? users.value : nil, rate: rate.value > 0 ? rate.value : nil,
+            duration: duration.value > 0 ? duration.value : nil, groups: compiled.scenario.groups) else {
+            throw ScenarioError("\(scenario.value) has no load profile: set the injector's users or rate attribute")
         }
+        let (profile, limit) = requested
         let forwarding = events.isBound
         let engine = try LoadEngine(scenario: compiled, profile: profile, clock: EventLoopClock(fallback: group.next()),
                                     options: EngineOptions(executors: HTTPInjectorPlugin.executors(of: group), timeLimit: limit, keepsEvents: forwarding))

@@ -72,7 +72,7 @@ public struct HTTPInjectorPlugin: ScenarioPlugin {
         template.headers = try HTTPRequestTemplate.headers(operation.useParameters["headers"], parameter: "headers")
             + HTTPRequestTemplate.headers(operation.parameters["headers"], parameter: "headers")
         if let file = operation.parameters.constant("bodyFile"), !file.isEmpty {
-            let path = file.hasPrefix("/") ? file : operation.directory + "/" + file
+            let path = scenarioFile(file, in: operation.directory)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ScenarioError("no file '\(file)' beside the scenario (looked for \(path))", parameter: "bodyFile")
             }
@@ -131,7 +131,7 @@ final class TLSContexts: Sendable {
 
     func context(for parameters: Parameters, directory: String) throws -> NIOSSLContext {
         let insecure = ParameterValue.isChecked(parameters.constant("insecure") ?? "")
-        let roots = parameters.constant("trustRoots").flatMap { $0.isEmpty ? nil : ($0.hasPrefix("/") ? $0 : directory + "/" + $0) }
+        let roots = parameters.constant("trustRoots").flatMap { $0.isEmpty ? nil : scenarioFile($0, in: directory) }
         let key = "\(insecure)|\(roots ?? "")"
         return try contexts.withLockedValue { contexts in
             if let context = contexts[key] { return context }

@@ -76,24 +76,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         for warning in compiled.warnings { printError(warning.description) }
 
-        let profile: LoadProfile
-        var timeLimit = duration?.seconds
         let behaviour = behavior ?? compiled.behaviorIDs.first ?? ""
-        if let rate {
-            let length = duration?.seconds ?? 30
-            profile = .open(OpenProfile(behavior: behaviour, rate: .constant(rate, for: length), maxSessions: maxSessions, reuseSessions: !newSessionPerArrival))
-            timeLimit = nil
-        } else if let users {
-            let length = duration?.seconds ?? 30
-            profile = .closed([PopulationGroup(behavior: behaviour, ramps: [Ramp(.line, from: .init(x: 0, y: Double(users)), to: .init(x: length, y: Double(users)))])])
-            timeLimit = nil
-        } else {
-            guard !compiled.scenario.groups.isEmpty else {
-                printError("clif: \(scenario) has no load profile: give --users N or --rate R (and --duration)")
-                throw ExitCode(ExitStatus.usage)
-            }
-            profile = .closed(compiled.scenario.groups)
+        guard let requested = LoadProfile.requested(
+            behavior: behaviour, users: users, rate: rate, duration: duration?.seconds, groups: compiled.scenario.groups,
+            maxSessions: maxSessions, reuseSessions: !newSessionPerArrival) else {
+            printError("clif: \(scenario) has no load profile: give --users N or --rate R (and --duration)")
+            throw ExitCode(ExitStatus.usage)
         }
+        let (profile, timeLimit) = requested
 
         if rate != nil, let steps = compiled.scenario.behaviors.first(where: { $0.id == behaviour })?.steps,
            steps.contains(where: { step in

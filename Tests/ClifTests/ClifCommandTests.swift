@@ -7,25 +7,6 @@ import Testing
 struct ClifCommandTests {
     static let clif = packageRoot + "/.build/debug/clif"
 
-    func scenario(base: String, in folder: String) throws -> String {
-        let path = folder + "/get.xis"
-        try """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <!DOCTYPE scenario SYSTEM "classpath:org/ow2/clif/scenario/isac/dtd/scenario.dtd">
-        <scenario><behaviors><plugins>
-          <use id="http" name="HttpInjector"><params><param name="baseURL" value="\(base)"/></params></use>
-          <use id="common" name="Common"/>
-        </plugins>
-        <behavior id="B0"><while><condition use="common" name="true"/>
-          <sample use="http" name="get"><params><param name="uri" value="/"/></params></sample>
-        </while></behavior></behaviors>
-        <loadprofile><group behavior="B0" forceStop="true">
-          <ramp style="line"><points><point x="0" y="2"/><point x="60" y="2"/></points></ramp>
-        </group></loadprofile></scenario>
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func ctrlCStopsTheLoadAndStillReportsWhatWasMeasured() async throws {
         // `swift build --build-tests` (scripts/test) builds the executables too.
         try #require(FileManager.default.isExecutableFile(atPath: Self.clif), "no \(Self.clif): build it with swift build")
@@ -36,7 +17,7 @@ struct ClifCommandTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.clif)
-        process.arguments = ["run", try scenario(base: server.baseURL, in: folder), "--report", folder + "/report", "--quiet"]
+        process.arguments = ["run", try loopingGetScenario(base: server.baseURL, in: folder, users: 2), "--report", folder + "/report", "--quiet"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

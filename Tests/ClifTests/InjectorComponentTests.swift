@@ -21,18 +21,7 @@ struct InjectorComponentTests {
         let folder = NSTemporaryDirectory() + "injector-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let scenario = folder + "/get.xis"
-        try """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <!DOCTYPE scenario SYSTEM "classpath:org/ow2/clif/scenario/isac/dtd/scenario.dtd">
-        <scenario><behaviors><plugins>
-          <use id="http" name="HttpInjector"><params><param name="baseURL" value="\(server.baseURL)"/></params></use>
-          <use id="common" name="Common"/>
-        </plugins>
-        <behavior id="B0"><while><condition use="common" name="true"/>
-          <sample use="http" name="get"><params><param name="uri" value="/"/></params></sample>
-        </while></behavior></behaviors></scenario>
-        """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let scenario = try loopingGetScenario(base: server.baseURL, in: folder)
 
         let registry = Registry()
         Injector.register(in: registry)

@@ -138,6 +138,11 @@ public struct PreparingOperation: Sendable {
     public var directory: String
 }
 
+/// The path of a file a scenario names: as given when absolute, else beside the scenario.
+public func scenarioFile(_ name: String, in directory: String) -> String {
+    name.hasPrefix("/") ? name : directory + "/" + name
+}
+
 /// What an instance is made from.
 public struct InstanceContext: Sendable {
     public var useID: String

@@ -25,7 +25,7 @@ struct ContextPlugin: ScenarioPlugin {
     static func initialValues(_ parameters: Parameters, directory: String) throws -> [String: String] {
         var values: [String: String] = [:]
         for file in ParameterValue.list(parameters.constant("files") ?? "") {
-            let path = file.hasPrefix("/") ? file : directory + "/" + file
+            let path = scenarioFile(file, in: directory)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ScenarioError("Context: no properties file '\(file)' beside the scenario (looked for \(path))", parameter: "files")
             }

@@ -48,7 +48,7 @@ struct CsvProviderPlugin: ScenarioPlugin {
         guard mode == "session" || mode == "iteration" || mode.isEmpty else {
             throw ScenarioError("CsvProvider: mode is 'session' or 'iteration', not '\(mode)'")
         }
-        let path = file.hasPrefix("/") ? file : directory + "/" + file
+        let path = scenarioFile(file, in: directory)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError("CsvProvider: no file '\(file)' beside the scenario (looked for \(path))")
         }

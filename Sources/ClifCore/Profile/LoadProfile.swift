@@ -38,3 +38,23 @@ public struct OpenProfile: Sendable {
         self.reuseSessions = reuseSessions
     }
 }
+
+extension LoadProfile {
+    /// The profile of a run asked for as `clif run` and the injector component ask: `rate`
+    /// arrivals per second (open) or `users` sessions (closed) for `duration` seconds (30 by
+    /// default), or else the scenario's own groups, capped by `duration` when given. Nil when
+    /// neither is asked and the scenario has no groups. The time limit is the cap, if any.
+    public static func requested(behavior: String, users: Int?, rate: Double?, duration: Double?, groups: [PopulationGroup],
+                                 maxSessions: Int = 10_000, reuseSessions: Bool = true) -> (profile: LoadProfile, timeLimit: Double?)? {
+        let length = duration ?? 30
+        if let rate {
+            return (.open(OpenProfile(behavior: behavior, rate: .constant(rate, for: length), maxSessions: maxSessions, reuseSessions: reuseSessions)), nil)
+        }
+        if let users {
+            let ramp = Ramp(.line, from: .init(x: 0, y: Double(users)), to: .init(x: length, y: Double(users)))
+            return (.closed([PopulationGroup(behavior: behavior, ramps: [ramp])]), nil)
+        }
+        guard !groups.isEmpty else { return nil }
+        return (.closed(groups), duration)
+    }
+}
