@@ -9,6 +9,7 @@ final class EngineState: Sendable {
     let busy = Atomic<Int>(0)
     let arrivals = Atomic<Int>(0)
     let executorTurn = Atomic<Int>(0)
+    let gate = PauseGate()
 }
 
 /// Runs a compiled scenario under a load profile: starts, replaces and stops sessions so that
@@ -77,6 +78,21 @@ public final class LoadEngine: Sendable {
         runTask.withLock { $0 }?.cancel()
     }
 
+    /// Suspends the load: no sample starts until ``resume()``; returns when the samples in
+    /// flight have returned. Sessions in think time finish it and wait. The load profile's
+    /// timeline (and the run's end) moves on by the time spent suspended.
+    public func suspend() async {
+        await state.gate.suspend(now: clock.now())
+    }
+
+    /// Resumes a suspended load where its profile left it.
+    public func resume() {
+        state.gate.resume(now: clock.now())
+    }
+
+    /// Whether the load is suspended.
+    public var isSuspended: Bool { state.gate.isClosed }
+
     /// Runs the load to its end (or to ``stop()``), then returns what was measured.
     public func run() async -> RunStatistics {
         // The scheduler runs on the first session executor (an event loop): handing an arrival to
@@ -102,7 +118,12 @@ public final class LoadEngine: Sendable {
         await withTaskGroup(of: Void.self) { group in
             // The run ends by then whatever its sessions do.
             group.addTask {
-                try? await self.clock.sleep(until: limit)
+                let gate = self.state.gate
+                while !Task.isCancelled {
+                    do { try await self.clock.sleep(until: limit + gate.paused(now: self.clock.now())) } catch { return }
+                    if gate.isClosed { await gate.pass(); continue }
+                    if self.clock.now() >= limit + gate.paused(now: self.clock.now()) { break }
+                }
                 if !Task.isCancelled { self.stop() }
             }
             await withTaskGroup(of: Void.self) { load in
@@ -181,15 +202,18 @@ public final class LoadEngine: Sendable {
     private func runClosed(_ groups: [PopulationGroup], start: Int64, in load: inout TaskGroup<Void>) async {
         let slots = groups.map(GroupSlots.init)
         groupsState.withLock { $0 = slots }
+        let gate = state.gate
         var t = 0.0
         while !state.stopped.load(ordering: .relaxed) && !Task.isCancelled {
             for group in slots { adjust(group, at: t, start: start, in: &load) }
-            // Sleep until the next change of any curve.
+            // Sleep until the next change of any curve, on the profile's timeline (which stands
+            // still while the load is suspended).
             guard let next = slots.compactMap({ $0.group.curve.nextChange(after: t) }).min() else { break }
             do {
-                try await clock.sleep(until: start + Int64(next * 1e9))
+                try await clock.sleep(until: start + gate.paused(now: clock.now()) + Int64(next * 1e9))
             } catch { break }
-            t = Double(clock.now() - start) / 1e9
+            if gate.isClosed { await gate.pass(); continue }
+            t = Double(clock.now() - start - gate.paused(now: clock.now())) / 1e9
             t = max(t, next)
         }
         // The end of every curve: force or let finish.
@@ -253,14 +277,19 @@ public final class LoadEngine: Sendable {
         let drop: @Sendable (Int64) -> Void = { recorder.recordDropped(at: $0 - start) }
         var n = 0
         var lastWake = Int64.min / 2
+        let gate = state.gate
         schedule: while !state.stopped.load(ordering: .relaxed) && !Task.isCancelled {
+            if gate.isClosed { await gate.pass() }
+            // The arrival timeline stands still while the load is suspended.
+            let origin = start + gate.paused(now: clock.now())
             guard let due = profile.rate.time(ofArrival: n) else { break }
-            let intended = start + Int64(due * 1e9)
+            let intended = origin + Int64(due * 1e9)
             // Wake at most once per quantum: at high rates, arrivals are handed out in small
             // batches (each still timed from its own intended start) rather than one wake-up each.
             let wake = max(intended, lastWake + Self.schedulingQuantum)
             if wake > clock.now() {
                 do { try await clock.sleep(until: wake) } catch { break schedule }
+                if gate.isClosed { continue schedule }
             }
             lastWake = clock.now()
             // Everything due by now, each with its own intended time.
@@ -297,7 +326,7 @@ public final class LoadEngine: Sendable {
                 n += 1
                 state.arrivals.store(n, ordering: .relaxed)
                 guard let due = profile.rate.time(ofArrival: n) else { break schedule }
-                next = start + Int64(due * 1e9)
+                next = origin + Int64(due * 1e9)
             }
         }
         // Arrivals still waiting when the load ends never started: dropped, and counted.

@@ -41,13 +41,14 @@ final class SessionRunner {
         try await run(steps)
     }
 
-    private func boundary() throws {
+    private func boundary() async throws {
+        if engine.gate.isClosed { await engine.gate.pass() }
         if Task.isCancelled || shouldLeave() { throw Exit.stopped }
     }
 
     private func run(_ steps: [CompiledStep]) async throws {
         for step in steps {
-            try boundary()
+            try await boundary()
             switch step {
             case .sample(let operation):
                 await sample(operation)
@@ -63,7 +64,7 @@ final class SessionRunner {
                 var turns = 0
                 while try await holds(condition) {
                     try await run(body)
-                    try boundary()
+                    try await boundary()
                     // A body that never suspends would hold its thread: give way now and then.
                     turns &+= 1
                     if turns & 63 == 0 { await Task.yield() }
@@ -86,7 +87,7 @@ final class SessionRunner {
     private func preemptive(_ condition: CompiledOperation, _ body: [CompiledStep]) async throws {
         guard try await holds(condition) else { return }
         for step in body {
-            try boundary()
+            try await boundary()
             guard try await holds(condition) else { return }
             try await run([step])
         }
@@ -98,8 +99,11 @@ final class SessionRunner {
 
     private func sample(_ operation: CompiledOperation) async {
         let clock = context.clock
+        await engine.gate.enter()
         let started = clock.now()
         let result = await context.instances[operation.instance].sample(operation.call, context)
+        // Left once recorded: a completed suspension has every event of the calls it waited for.
+        defer { engine.gate.leave() }
         if result.interrupted { return }
         let completed = result.completed ?? clock.now()
         let sent = result.sent ?? started
