@@ -153,7 +153,7 @@ let package = Package(
         // Load-testing components: what a test runs, as Fractal components with ADL definitions.
         .target(
             name: "ClifComponents",
-            dependencies: ["Fractal", "ClifCore", "ClifScenario", "ClifHTTP", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["Fractal", "FractalXML", "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         // The `clif` command, as a library to build your own.

@@ -8,9 +8,9 @@ import Synchronization
 import Testing
 
 /// Counts the events it receives: a data collector's stand-in.
-final class CountingSink: ActionSink {
+final class CountingSink: EventSink {
     let received = Mutex<[ActionEvent]>([])
-    func receive(_ events: [ActionEvent]) async throws { received.withLock { $0 += events } }
+    func receive(_ batch: EventBatch) async throws { received.withLock { $0 += batch.actions } }
 }
 
 @Suite("Injector component")
@@ -29,7 +29,7 @@ struct InjectorComponentTests {
                                     context: ["scenario": scenario, "users": "2", "duration": "1"], registry: registry)
         let sink = CountingSink()
         let collector = try Component.primitive(
-            "collector", type: ComponentType([InterfaceType(name: "events", signature: ActionSinkProxy.self, role: .server)]), content: sink)
+            "collector", type: ComponentType([InterfaceType(name: "events", signature: EventSinkProxy.self, role: .server)]), content: sink)
         try injector.bindingController.bind("events", to: collector.interface(named: "events"))
         try await collector.lifeCycleController.start()
         try await injector.lifeCycleController.start()

@@ -4,16 +4,33 @@
 public enum JavaProperties {
     /// The pairs in file order (a key written twice appears twice; the last one wins in a map).
     public static func parse(_ text: String) -> [(key: String, value: String)] {
-        var pairs: [(String, String)] = []
+        parseLocated(text).map { ($0.key, $0.value) }
+    }
+
+    /// A pair and where its key starts (1-based line and column).
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: String
+        public var line: Int
+        public var column: Int
+    }
+
+    /// The pairs in file order, each with the position of its key, for located errors.
+    public static func parseLocated(_ text: String) -> [Entry] {
+        var pairs: [Entry] = []
         var logical = ""
         var continuing = false
+        var lineNumber = 0
+        var start = (line: 0, column: 0)
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNumber += 1
             var line = Substring(rawLine)
             if continuing {
                 line = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
             } else {
                 line = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
                 if line.isEmpty || line.first == "#" || line.first == "!" { continue }
+                start = (lineNumber, rawLine.distance(from: rawLine.startIndex, to: line.startIndex) + 1)
             }
             // An odd number of trailing backslashes continues the line.
             let trailing = line.reversed().prefix { $0 == "\\" }.count
@@ -24,10 +41,14 @@ public enum JavaProperties {
             }
             logical += line
             continuing = false
-            pairs.append(split(logical))
+            let (key, value) = split(logical)
+            pairs.append(Entry(key: key, value: value, line: start.line, column: start.column))
             logical = ""
         }
-        if continuing, !logical.isEmpty { pairs.append(split(logical)) }
+        if continuing, !logical.isEmpty {
+            let (key, value) = split(logical)
+            pairs.append(Entry(key: key, value: value, line: start.line, column: start.column))
+        }
         return pairs
     }
 

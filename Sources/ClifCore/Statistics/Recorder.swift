@@ -128,6 +128,9 @@ public final class Recorder: Sendable {
         return events
     }
 
+    /// Open-model arrivals dropped so far.
+    public var dropped: UInt64 { shards[0].shard.withLock { $0.run.dropped } }
+
     public func drainAlarms() -> [Alarm] {
         shards[0].shard.withLock { shard in
             defer { shard.alarms.removeAll() }

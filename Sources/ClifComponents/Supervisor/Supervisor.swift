@@ -1,0 +1,245 @@
+import ClifCore
+import Fractal
+import Foundation
+import Synchronization
+
+/// The content of the supervisor (`ADL/clif/Supervisor.fractal`): drives every blade bound to
+/// its `blade` collection (member `blade-<id>`) through CLIF's lifecycle, in parallel,
+/// records each blade's states in the storage, and merges the blades' figures every second.
+///
+/// A blade that fails, or whose node is lost, becomes `aborted` with the reason; the test goes
+/// on with the others.
+public final class Supervisor: TestControl {
+    public let blade = ClientCollection<any BladeControl>("blade")
+    public let storage = Client<any StorageAdmin>("storage")
+    /// Milliseconds between two looks at the blades.
+    public let period = Attribute("period", 1000)
+
+    private struct Live {
+        var start: Int64 = 0
+        var blades: [String: BladeStatus] = [:]
+        var info: [String: BladeInfo] = [:]
+        var interval = IntervalStatistics(second: 0)
+        var intervals: [IntervalStatistics] = []
+        var outcomes: [String: BladeOutcome] = [:]
+        /// States of blades whose report folder is not open yet (before their init returns).
+        var pending: [String: [BladeOutcome]] = [:]
+        var opened: Set<String> = []
+        var stopping = false
+    }
+
+    private let live = Mutex(Live())
+
+    public init() {}
+
+    public static func register(in registry: Registry = .shared) {
+        registry.register(TestControlProxy.self)
+        registry.register(BladeControlProxy.self)
+        registry.register(StorageAdminProxy.self)
+        registry.registerContent("clif.Supervisor") { Supervisor() }
+    }
+
+    /// Blade id → its control: the collection's members, `blade-<id>`.
+    private var blades: [(id: String, control: any BladeControl)] {
+        blade.members.map { (String($0.name.dropFirst("blade-".count)), $0.server) }
+    }
+
+    public func run(_ test: TestRequest) async throws -> TestOutcome {
+        let blades = blades
+        guard !blades.isEmpty else { throw BladeError("the supervisor has no blade bound (bind blade-<id> to each blade's control)") }
+        let storage = try storage()
+        let start = Self.nowMilliseconds()
+        live.withLock { $0 = Live(start: start) }
+        let info = TestInfo(name: test.name, start: start)
+        let runFolder = try await storage.openTest(info, plan: test.plan)
+
+        // Init, in parallel; a blade that cannot is aborted, the others go on.
+        let initialized = await parallel(blades) { id, control -> Bool in
+            await self.record(id, .initializing, storage)
+            do {
+                let description = try await control.initialize(info)
+                try await storage.openBlade(description)
+                self.live.withLock { $0.info[id] = description }
+                await self.opened(id, storage)
+                await self.record(id, .initialized, storage)
+                return true
+            } catch {
+                try? await storage.openBlade(BladeInfo(id: id, eventTypes: [], server: [:]))
+                await self.opened(id, storage)
+                await self.record(id, .aborted, storage, reason: "init failed: \(error)")
+                return false
+            }
+        }
+        let ready = blades.filter { initialized[$0.id] == true }
+        let started = await parallel(ready) { id, control -> Bool in
+            await self.record(id, .starting, storage)
+            do {
+                try await control.start()
+                await self.record(id, .running, storage)
+                return true
+            } catch {
+                await self.record(id, .aborted, storage, reason: "start failed: \(error)")
+                return false
+            }
+        }
+        var running = ready.filter { started[$0.id] == true }
+        let clock = ContinuousClock()
+        let beginning = clock.now
+        var tick = 1
+        // Watch until every blade has ended; probes stop when the last injector has.
+        while !running.isEmpty {
+            try? await clock.sleep(until: beginning + .milliseconds(period.value * tick))
+            tick += 1
+            let looked = await parallel(running) { id, control in await self.look(at: id, control, storage) }
+            live.withLock { live in
+                live.intervals.append(live.interval)
+                live.interval = IntervalStatistics(second: live.intervals.count)
+            }
+            running = running.filter { looked[$0.id] == true }
+            let info = live.withLock { $0.info }
+            let injectorsLeft = running.contains { info[$0.id]?.eventTypes.contains(.action) ?? false }
+            if !injectorsLeft {
+                for (id, control) in running where state(of: id) != .stopping {
+                    await record(id, .stopping, storage)
+                    try? await control.stop()
+                }
+            }
+        }
+        _ = await parallel(blades.filter { initialized[$0.id] == true }) { _, control in (try? await control.collect()) ?? 0 }
+        _ = try await storage.closeTest()
+        let end = Self.nowMilliseconds()
+        return live.withLock { live in
+            TestOutcome(runFolder: runFolder, blades: blades.map { live.outcomes[$0.id] ?? BladeOutcome(id: $0.id, state: .aborted, reason: "unknown", date: end - start) },
+                        elapsed: Double(end - start) / 1000, intervals: live.intervals)
+        }
+    }
+
+    /// One look at a running blade: its figures into the live view, its end when it ended.
+    /// Returns whether it still runs.
+    private func look(at id: String, _ control: any BladeControl, _ storage: any StorageAdmin) async -> Bool {
+        do {
+            let snapshot = try await control.statistics()
+            live.withLock { live in
+                live.interval.add(snapshot.interval)
+                let labels = live.info[id]?.eventTypes ?? []
+                var probes: [String: [String: Double]] = [:]
+                for (type, values) in snapshot.probes {
+                    let names = labels.first { $0.name == type }?.labels ?? values.indices.map { "\($0 + 1)" }
+                    probes[type] = Dictionary(zip(names, values), uniquingKeysWith: { a, _ in a })
+                }
+                live.blades[id] = BladeStatus(id: id, state: snapshot.state, activeSessions: snapshot.activeSessions, probes: probes, unsent: snapshot.unsent)
+            }
+            switch snapshot.state {
+            case .completed, .stopped, .aborted:
+                do {
+                    let state = try await control.join()
+                    await record(id, state, storage)
+                } catch {
+                    await record(id, .aborted, storage, reason: "\(error)")
+                }
+                return false
+            case .suspended, .suspending, .resuming, .stopping:
+                await recordIfNew(id, snapshot.state, storage)
+                return true
+            default:
+                await recordIfNew(id, snapshot.state, storage)
+                return true
+            }
+        } catch {
+            // The blade cannot be reached: its node is lost, or it hangs past the call deadline.
+            await record(id, .aborted, storage, reason: "lost: \(error)")
+            return false
+        }
+    }
+
+    public func status() async throws -> TestStatus {
+        live.withLock { live in
+            TestStatus(elapsed: Double(Self.nowMilliseconds() - live.start) / 1000,
+                       blades: live.blades.values.sorted { $0.id < $1.id }, interval: live.intervals.last ?? live.interval)
+        }
+    }
+
+    public func suspend() async throws {
+        let storage = try storage()
+        _ = await parallel(blades) { id, control -> Bool in
+            guard self.state(of: id) == .running else { return false }
+            await self.record(id, .suspending, storage)
+            do {
+                try await control.suspend()
+                await self.record(id, .suspended, storage)
+            } catch {
+                await self.record(id, .aborted, storage, reason: "suspend failed: \(error)")
+            }
+            return true
+        }
+    }
+
+    public func resume() async throws {
+        let storage = try storage()
+        _ = await parallel(blades) { id, control -> Bool in
+            guard self.state(of: id) == .suspended else { return false }
+            await self.record(id, .resuming, storage)
+            do {
+                try await control.resume()
+                await self.record(id, .running, storage)
+            } catch {
+                await self.record(id, .aborted, storage, reason: "resume failed: \(error)")
+            }
+            return true
+        }
+    }
+
+    public func stop() async throws {
+        let storage = try storage()
+        live.withLock { $0.stopping = true }
+        _ = await parallel(blades) { id, control -> Bool in
+            guard let state = self.state(of: id), [.starting, .running, .suspending, .suspended, .resuming].contains(state) else { return false }
+            await self.record(id, .stopping, storage)
+            try? await control.stop()
+            return true
+        }
+    }
+
+    // MARK: Lifecycle records
+
+    private func state(of id: String) -> BladeState? { live.withLock { $0.outcomes[id]?.state } }
+
+    /// Records that blade `id` entered `state`: in the live view and the storage's `lifecycle`.
+    private func record(_ id: String, _ state: BladeState, _ storage: any StorageAdmin, reason: String? = nil) async {
+        let (outcome, isOpen) = live.withLock { live -> (BladeOutcome, Bool) in
+            let outcome = BladeOutcome(id: id, state: state, reason: reason, date: Self.nowMilliseconds() - live.start)
+            live.outcomes[id] = outcome
+            live.blades[id, default: BladeStatus(id: id, state: state)].state = state
+            if !live.opened.contains(id) { live.pending[id, default: []].append(outcome) }
+            return (outcome, live.opened.contains(id))
+        }
+        if isOpen { try? await storage.lifecycle(id, state, date: outcome.date, reason: reason) }
+    }
+
+    /// Blade `id`'s report folder is open: the states it went through before go there first.
+    private func opened(_ id: String, _ storage: any StorageAdmin) async {
+        let pending = live.withLock { live -> [BladeOutcome] in
+            live.opened.insert(id)
+            return live.pending.removeValue(forKey: id) ?? []
+        }
+        for outcome in pending { try? await storage.lifecycle(id, outcome.state, date: outcome.date, reason: outcome.reason) }
+    }
+
+    private func recordIfNew(_ id: String, _ state: BladeState, _ storage: any StorageAdmin) async {
+        guard self.state(of: id) != state else { return }
+        await record(id, state, storage)
+    }
+
+    /// Runs `body` for every blade at once; returns each one's result by id.
+    private func parallel<T: Sendable>(_ blades: [(id: String, control: any BladeControl)],
+                                      _ body: @escaping @Sendable (String, any BladeControl) async -> T) async -> [String: T] {
+        await withTaskGroup(of: (String, T).self) { group in
+            for (id, control) in blades { group.addTask { (id, await body(id, control)) } }
+            var results: [String: T] = [:]
+            for await (id, result) in group { results[id] = result }
+            return results
+        }
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,94 @@
+import ClifCore
+import Foundation
+import FractalXML
+
+/// A CLIF test as a Fractal architecture: a supervisor, a file storage and one blade per
+/// blade of a test plan, each blade on the virtual node named like its server (none for
+/// `local host`: it runs beside the supervisor).
+///
+/// The ADL it writes uses only `ADL/clif/`'s definitions, so a user may start from it and
+/// write their own test architecture.
+public struct TestArchitecture: Sendable {
+    public var plan: TestPlan
+    /// The test's name (the definition is `clif.test.<name>`).
+    public var name: String
+    /// Where the report directory goes.
+    public var reportDirectory: String
+    /// With a value: injectors stop after this many seconds whatever their profile says.
+    public var duration: Double?
+
+    public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil) {
+        self.plan = plan
+        self.name = name
+        self.reportDirectory = reportDirectory
+        self.duration = duration
+    }
+
+    /// The virtual node a blade's server becomes (nil: the launcher's own).
+    public static func virtualNode(of server: String) -> String? {
+        server == TestPlan.localHost ? nil : server
+    }
+
+    /// The architecture as ADL XML. Scenario paths are made absolute from the plan's folder.
+    ///
+    /// - Throws: ``ScenarioDiagnostics`` for a blade whose arguments the ADL cannot carry, or
+    ///   an injector class other than `IsacRunner`.
+    public func adl() throws(ScenarioDiagnostics) -> String {
+        let folder = plan.file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
+        var problems: [Diagnostic] = []
+        var components: [String] = []
+        var bindings: [String] = []
+        for blade in plan.blades {
+            let definition: String
+            switch blade.kind {
+            case .injector(let className):
+                guard className == "IsacRunner" else {
+                    problems.append(Diagnostic(at: blade.locations["injector"], "blade '\(blade.id)': injector class '\(className)' is not available (available: IsacRunner)"))
+                    continue
+                }
+                let argument: (scenario: String, threads: Int?)
+                do { argument = try blade.isacArgument() } catch { problems += error.diagnostics; continue }
+                let scenario = argument.scenario.hasPrefix("/") ? argument.scenario : folder + "/" + argument.scenario
+                definition = "clif.InjectorBlade(\(blade.id),\(scenario),0,0,\(duration.map { String($0) } ?? "0"),\(argument.threads ?? 1))"
+            case .probe(let className):
+                definition = "clif.ProbeBlade(\(blade.id),\(className),\(blade.argument.isEmpty ? "1000 60" : blade.argument))"
+            }
+            for value in [blade.id, blade.argument, blade.server] where value.contains(",") || value.contains("(") || value.contains(")") || value.contains("\"") || value.contains("<") || value.contains("&") {
+                problems.append(Diagnostic(at: blade.locations["id"], "blade '\(blade.id)': '\(value)' holds a character (, ( ) \" < &) that an architecture argument cannot carry"))
+            }
+            let virtualNode = Self.virtualNode(of: blade.server).map { "\n    <virtual-node name=\"\(Self.escape($0))\"/>\n  " } ?? ""
+            components.append("  <component name=\"\(Self.escape(blade.id))\" definition=\"\(Self.escape(definition))\">\(virtualNode)</component>")
+            bindings.append("  <binding client=\"supervisor.blade-\(Self.escape(blade.id))\" server=\"\(Self.escape(blade.id)).control\"/>")
+            bindings.append("  <binding client=\"\(Self.escape(blade.id)).storage\" server=\"storage.write\"/>")
+        }
+        if !problems.isEmpty { throw ScenarioDiagnostics(problems) }
+        return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- The CLIF test \(Self.escape(name)), from \(Self.escape(plan.file ?? "a test plan")). -->
+        <definition name="clif.test.\(Self.escape(name))">
+          <interface name="control" role="server" signature="clif.TestControl"/>
+          <component name="supervisor" definition="clif.Supervisor"/>
+          <component name="storage" definition="clif.FileStorage(\(Self.escape(reportDirectory)))"/>
+        \(components.joined(separator: "\n"))
+          <binding client="this.control" server="supervisor.control"/>
+          <binding client="supervisor.storage" server="storage.admin"/>
+        \(bindings.joined(separator: "\n"))
+          <controller desc="composite"/>
+        </definition>
+
+        """
+    }
+
+    /// Writes ``adl()`` into `folder` as `clif.test.<name>.fractal`; returns its path.
+    public func write(in folder: String) throws -> String {
+        let path = folder + "/clif.test.\(name).fractal"
+        guard FileManager.default.createFile(atPath: path, contents: Data(try adl().utf8)) else {
+            throw ScenarioError("cannot write the test architecture to \(path)")
+        }
+        return path
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
+    }
+}

@@ -1,0 +1,111 @@
+import ClifComponents
+import ClifCore
+import Foundation
+import Fractal
+import FractalADL
+import Testing
+
+/// A whole CLIF test in one process: supervisor, storage and blades from a test plan.
+@Suite("CLIF test in one process", .serialized)
+struct ClifTestTests {
+    /// A test plan as CLIF writes it: hash-ordered keys, escapes, CRLF, `local host`, blade ids
+    /// that are not their index.
+    static func plan(in folder: String, probe: Bool = true) throws -> TestPlan {
+        var lines = [
+            "#CLIF test plan", "#Tue Mar 27 15:14:38 CEST 2012",
+            "blade.1.id=inj2", "blade.0.server=local host", "blade.1.argument=get.xis", "blade.0.comment=",
+            "blade.0.injector=IsacRunner", "blade.1.injector=IsacRunner", "blade.0.id=inj1", "blade.1.server=local host",
+            "blade.0.argument=get.xis threads\\=1", "blade.1.comment=second injector",
+        ]
+        if probe { lines += ["blade.5.id=cpu", "blade.5.probe=cpu", "blade.5.server=local host", "blade.5.argument=200 30", "blade.5.comment="] }
+        let path = folder + "/test.ctp"
+        try lines.joined(separator: "\r\n").appending("\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return try TestPlan.read(file: path)
+    }
+
+    struct World {
+        let folder: String
+        let nginx: Nginx
+        let component: Component
+        let control: any TestControl
+        let plan: TestPlan
+
+        init(duration: Double, probe: Bool = true) async throws {
+            folder = NSTemporaryDirectory() + "clif-test-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            nginx = try Nginx()
+            _ = try loopingGetScenario(base: nginx.baseURL, in: folder, users: 2)
+            plan = try ClifTestTests.plan(in: folder, probe: probe)
+            let architecture = TestArchitecture(plan: plan, name: "local", reportDirectory: folder + "/report", duration: duration)
+            let registry = Registry()
+            ClifComponents.register(in: registry)
+            component = try ADL.load(try architecture.write(in: folder), searchPath: [packageRoot + "/ADL"], registry: registry)
+            try await component.lifeCycleController.start()
+            control = try component.interface(named: "control").callable(as: (any TestControl).self)
+        }
+
+        func run() async throws -> TestOutcome {
+            try await control.run(TestRequest(name: "local", plan: try String(contentsOfFile: plan.file!, encoding: .utf8)))
+        }
+
+        func lines(_ blade: String, _ file: String, in outcome: TestOutcome) throws -> [String] {
+            try String(contentsOfFile: "\(outcome.runFolder)/\(blade)/\(file)", encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        }
+
+        func finish() async {
+            try? await component.lifeCycleController.stop()
+            nginx.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    @Test func everyRequestOfEveryBladeIsInTheReportAndTheBladesFollowCLIFsLifecycle() async throws {
+        let world = try await World(duration: 2)
+        let outcome = try await world.run()
+        world.nginx.stop()
+
+        #expect(outcome.blades.map(\.id).sorted() == ["cpu", "inj1", "inj2"])
+        for blade in outcome.blades where blade.id != "cpu" { #expect(blade.state == .completed, "\(blade)") }
+        // The probe would run for 30 s: it is stopped when the last injector has ended.
+        #expect(outcome.blades.first { $0.id == "cpu" }?.state == .stopped)
+
+        let inj1 = try world.lines("inj1", "action", in: outcome), inj2 = try world.lines("inj2", "action", in: outcome)
+        #expect(!inj1.isEmpty && !inj2.isEmpty)
+        #expect(inj1.count + inj2.count == (try world.nginx.loggedRequests().count))
+        for blade in ["inj1", "inj2"] {
+            let states = try world.lines(blade, "lifecycle", in: outcome).map { $0.split(separator: ",")[1] }
+            #expect(states == ["3", "4", "5", "6", "10"], "\(blade)")
+        }
+        #expect(try world.lines("cpu", "lifecycle", in: outcome).map { $0.split(separator: ",")[2] } == ["initializing", "initialized", "starting", "running", "stopping", "stopped"])
+        let cpu = try world.lines("cpu", "cpu", in: outcome)
+        #expect(!cpu.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: outcome.runFolder + ".ctp"))
+        #expect(try String(contentsOfFile: outcome.runFolder + "/inj1/action.classname", encoding: .utf8) == "org.ow2.clif.storage.api.ActionEvent\n")
+        await world.finish()
+    }
+
+    @Test func whileSuspendedNoRequestReachesTheSystemUnderTestAndTheLoadResumesAfter() async throws {
+        let world = try await World(duration: 60, probe: false)
+        let running = Task { try await world.run() }
+        try await eventually("requests reach nginx", limit: 30) { ((try? world.nginx.loggedRequests().count) ?? 0) > 20 }
+        try await world.control.suspend()
+        let status = try await world.control.status()
+        #expect(status.blades.allSatisfy { $0.state == .suspended })
+        let before = try world.nginx.loggedRequests().count
+        // A window in which nothing may happen.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try world.nginx.loggedRequests().count == before)
+        try await world.control.resume()
+        try await eventually("requests after resume", limit: 30) { ((try? world.nginx.loggedRequests().count) ?? 0) > before + 20 }
+        try await world.control.stop()
+        let outcome = try await running.value
+        world.nginx.stop()
+
+        for blade in outcome.blades { #expect(blade.state == .stopped, "\(blade)") }
+        let states = try world.lines("inj1", "lifecycle", in: outcome).map { String($0.split(separator: ",")[2]) }
+        #expect(states == ["initializing", "initialized", "starting", "running", "suspending", "suspended", "resuming", "running", "stopping", "stopped"])
+        let events = try world.lines("inj1", "action", in: outcome).count + (try world.lines("inj2", "action", in: outcome).count)
+        #expect(events == (try world.nginx.loggedRequests().count))
+        await world.finish()
+    }
+}
