@@ -224,6 +224,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ClifReportsTests",
+            dependencies: ["ClifReports", "ClifCore", "FractalXML", "CLibXML2"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ClifTests",
             dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher", "ClifTesting", "ClifComponents", "FractalADL",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
