@@ -11,7 +11,8 @@ public struct ClifCommand: AsyncParsableCommand {
         64 bad arguments; 65 the scenario has errors; 66 a file is missing; 73 the report cannot be written; \
         130 stopped by Ctrl-C (what was measured is still printed and written).
         """,
-        subcommands: [RunCommand.self, ScenarioCommand.self, PluginsCommand.self])
+        subcommands: [RunCommand.self, ScenarioCommand.self, PluginsCommand.self,
+                      ReportCommand.self])
 
     public init() {}
 

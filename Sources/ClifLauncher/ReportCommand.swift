@@ -1,0 +1,144 @@
+import ArgumentParser
+import ClifReports
+import Foundation
+
+/// `clif report DIR [RUN]`: CLIF's quick statistics from a report directory's raw events, with
+/// thresholds for CI, JUnit XML, a self-contained HTML page and a JSON summary.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Quick statistics, thresholds, JUnit XML, HTML and JSON from a CLIF report directory.",
+        discussion: """
+        Reads the latest run of DIR (by the date in its name), or RUN: a run folder's name or a test's name (its latest run). \
+        DIR may also be a run folder itself. All blades are merged event by event.
+
+        Example:
+          clif report report --threshold "p99 < 200ms" --threshold "errors < 1%" --threshold "p99{get home} < 150ms" --junit clif.xml --html report.html
+
+        Thresholds are METRIC[{ACTION TYPE}] OP VALUE[UNIT]: METRIC is p50 (median), p90, p95, p99, p99.9, mean, min, max, sd, \
+        errors (a count, or with % a share of events), rps (throughput) or calls; OP is <, <=, >, >=, == or !=; durations in ms \
+        (default), s or us. Without {…} a threshold is on GLOBAL LOAD.
+
+        Exit codes: 0 every threshold passed; 64 bad arguments (a bad threshold among them); 66 no such directory or run; \
+        73 an output cannot be written; 99 a threshold failed (k6's code).
+        """)
+
+    @Argument(help: ArgumentHelp("The report directory (CLIF's clif.filestorage.dir, or clif run --report DIR), or a run folder.", valueName: "dir"))
+    var directory: String
+
+    @Argument(help: ArgumentHelp("The run: a run folder's name (dummy_2012-03-27_15h14m41) or a test's name; default: the latest run.", valueName: "run"))
+    var runName: String?
+
+    @Flag(help: "Key rows by 'action type-comment', as the Jenkins CLIF plug-in, not by action type.")
+    var byComment = false
+
+    @Option(name: .customLong("alias"), help: ArgumentHelp("REGEX=NAME: rows whose whole key matches REGEX are renamed NAME and merged (repeatable; the first match wins).", valueName: "regex=name"))
+    var aliases: [String] = []
+
+    @Flag(name: [.customLong("clean-outliers"), .customLong("outliers")],
+          help: "Drop outliers: keep durations within mean ± factor·sd, repeatedly, while at least --keep % and 30 values remain.")
+    var cleanOutliers = false
+
+    @Option(help: ArgumentHelp("Outlier cleanup: standard deviations kept around the mean (default 2; implies --clean-outliers).", valueName: "f"))
+    var factor: Double?
+
+    @Option(help: ArgumentHelp("Outlier cleanup: the percentage of values always kept (default 95; implies --clean-outliers).", valueName: "percent"))
+    var keep: Double?
+
+    @Option(help: ArgumentHelp("Only events dated at or after this many ms since the test started.", valueName: "ms"))
+    var from: Int64?
+
+    @Option(help: ArgumentHelp("Only events dated at or before this many ms since the test started.", valueName: "ms"))
+    var to: Int64?
+
+    @Option(name: .customLong("threshold"), help: ArgumentHelp("A pass/fail condition, e.g. \"p99 < 200ms\", \"errors < 1%\", \"rps > 1000\", \"p99{get home} < 200ms\" (repeatable).", valueName: "expr"))
+    var thresholds: [String] = []
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Write the thresholds as JUnit XML here (one test case a threshold).", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write the statistics and threshold results as JSON here.", valueName: "file"))
+    var json: String?
+
+    @Flag(help: "Print the table tab-separated, as clifcmd quickstats does.")
+    var tabSeparated = false
+
+    /// k6's exit code for failed thresholds.
+    static let thresholdFailed: Int32 = 99
+
+    func validate() throws {
+        do {
+            _ = try Threshold.parse(thresholds)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        _ = try statisticsOptions()
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
+    func statisticsOptions() throws -> StatisticsOptions {
+        var options = StatisticsOptions(key: byComment ? .actionTypeAndComment : .actionType, from: from, to: to)
+        do {
+            options.aliases = try aliases.map { argument throws(ActionAliasError) in try ActionAlias(argument: argument) }
+        } catch {
+            throw ValidationError("--alias: \(error.description)")
+        }
+        if cleanOutliers || factor != nil || keep != nil {
+            let cleanup = OutlierCleanup(factor: factor ?? 2, keepPercent: keep ?? 95)
+            if let problem = cleanup.problem { throw ValidationError("--factor/--keep: \(problem)") }
+            options.outliers = cleanup
+        }
+        return options
+    }
+
+    func run() throws {
+        let options = try statisticsOptions()
+        let parsed: [Threshold]
+        do { parsed = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
+
+        let report: ReportRun
+        do {
+            report = try ReportReader.read(directory: directory, run: runName)
+        } catch {
+            printError("clif: \(error)")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let shown = 20
+        for warning in report.warnings.prefix(shown) { printError(warning.description) }
+        if report.warnings.count > shown { printError("clif: \(report.warnings.count - shown) more warnings (all of them are in the HTML report)") }
+        if report.skippedLines > 0 { printError("clif: \(report.skippedLines) malformed line\(report.skippedLines == 1 ? "" : "s") skipped") }
+
+        let statistics = ReportStatistics(run: report, options: options)
+        let results = ThresholdResult.evaluate(parsed, on: statistics)
+
+        print("run: \(report.folder.name) (\(report.folder.path))")
+        for blade in report.blades where blade.aborted != nil {
+            let reasons = blade.abortReasons
+            print("blade \(blade.id) aborted at \(blade.aborted!.date) ms\(reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))")
+        }
+        print(tabSeparated ? statistics.tabSeparated : statistics.table)
+        for result in results { print("\(result.passed ? "PASS" : "FAIL") \(result.message)") }
+
+        var failedWrite = false
+        func write(_ text: @autoclosure () -> Data, to path: String?, what: String) {
+            guard let path else { return }
+            do {
+                try text().write(to: URL(fileURLWithPath: path))
+                print("\(what): \(path)")
+            } catch {
+                printError("clif: cannot write the \(what) to \(path): \(error.localizedDescription)")
+                failedWrite = true
+            }
+        }
+        write(Data(HTMLReport(run: report, statistics: statistics, series: TimeSeries(run: report, options: options), thresholds: results).html.utf8),
+              to: html, what: "HTML report")
+        write(Data(JUnitReport(run: report.folder, results: results, statistics: statistics).xml.utf8), to: junit, what: "JUnit XML")
+        write(ReportSummary(run: report, statistics: statistics, thresholds: results).json, to: json, what: "JSON summary")
+
+        if failedWrite { throw ExitCode(ExitStatus.cannotCreate) }
+        if results.contains(where: { !$0.passed }) { throw ExitCode(Self.thresholdFailed) }
+    }
+}
