@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FractalADL", targets: ["FractalADL"]),
         .library(name: "FractalRemote", targets: ["FractalRemote"]),
         .library(name: "FractalNIO", targets: ["FractalNIO"]),
+        .library(name: "FractalDeployment", targets: ["FractalDeployment"]),
         .library(name: "FractalLauncher", targets: ["FractalLauncher"]),
         .library(name: "ClifCore", targets: ["ClifCore"]),
         .library(name: "ClifScenario", targets: ["ClifScenario"]),
@@ -95,11 +96,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Deployment as a library: reach or start nodes, map virtual nodes, deploy, clean up.
+        .target(
+            name: "FractalDeployment",
+            dependencies: [
+                "Fractal", "FractalADL", "FractalRemote", "FractalNIO",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Command-line tools over architecture files: `fractal check | run | graph | export`.
         .target(
             name: "FractalLauncher",
             dependencies: [
-                "Fractal", "FractalADL", "FractalRemote", "FractalNIO",
+                "Fractal", "FractalADL", "FractalRemote", "FractalNIO", "FractalDeployment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,20 +1,32 @@
 import Foundation
 import FractalNIO
 import FractalRemote
+import Logging
 
 /// Node processes a launcher starts for a deployment, and stops at the end.
-final class NodeProcesses: @unchecked Sendable {
+package final class NodeProcesses: @unchecked Sendable {
     private let lock = NSLock()
     private var processes: [(name: String, process: Process)] = []
+    /// The command that runs a node daemon: an executable and the arguments before
+    /// `--listen` (this executable's `node` subcommand by default).
+    let nodeCommand: [String]
+    let logger: Logger
 
-    /// Starts `fractal node --listen tcp://127.0.0.1:0 --name name` from this executable and
-    /// returns the address it announces.
-    func startLocal(name: String, tls: TLSOptions, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
+    package init(nodeCommand: [String], logger: Logger) {
+        self.nodeCommand = nodeCommand
+        self.logger = logger
+    }
+
+    /// Starts `<node command> --listen tcp://127.0.0.1:0 --name name` and returns the address
+    /// it announces.
+    package func startLocal(name: String, tls: TLSIdentity?, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = URL(fileURLWithPath: nodeCommand[0]).resolvingSymlinksInPath()
+        let prefix = Array(nodeCommand.dropFirst())
         // With TLS, a node proves its name with its own certificate: `<name>.pem` and
         // `<name>.key` beside the launcher's, as `fractal certs` lays them out.
-        if let cert = tls.cert, tls.key != nil, let ca = tls.ca {
+        if let tls {
+            let cert = tls.certificatePath, ca = tls.certificateAuthorityPath
             let folder = URL(fileURLWithPath: cert).deletingLastPathComponent()
             let nodeCert = folder.appendingPathComponent("\(name).pem").path
             let nodeKey = folder.appendingPathComponent("\(name).key").path
@@ -22,9 +34,9 @@ final class NodeProcesses: @unchecked Sendable {
                 throw RemoteError(.connectionFailed, node: name,
                                   "a local node over TLS needs its own certificate, \(nodeCert) and \(nodeKey) (fractal certs --out \(folder.path) \(name))")
             }
-            process.arguments = ["node", "--listen", "tls://127.0.0.1:0", "--name", name, "--cert", nodeCert, "--key", nodeKey, "--ca", ca]
+            process.arguments = prefix + ["--listen", "tls://127.0.0.1:0", "--name", name, "--cert", nodeCert, "--key", nodeKey, "--ca", ca]
         } else {
-            process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+            process.arguments = prefix + ["--listen", "tcp://127.0.0.1:0", "--name", name]
         }
         return try await start(process, name: name, timeout: timeout) { line in
             guard let range = line.range(of: " listening at ") else { return nil }
@@ -33,7 +45,7 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     /// Starts `command` on `host` over ssh; the node is then reached at `address`.
-    func startOverSSH(host: String, name: String, command: String) throws {
+    package func startOverSSH(host: String, name: String, command: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
         process.arguments = ["-o", "BatchMode=yes", host, command]
@@ -45,6 +57,7 @@ final class NodeProcesses: @unchecked Sendable {
         _ process: Process, name: String, timeout: Duration, address: @escaping @Sendable (String) -> NodeAddress?
     ) async throws -> NodeAddress {
         let output = Pipe()
+        let logger = logger
         process.standardOutput = output
         let found = Resumer<NodeAddress>()
         let buffer = LineBuffer()
@@ -56,7 +69,7 @@ final class NodeProcesses: @unchecked Sendable {
                 return
             }
             for line in buffer.append(data) {
-                FileHandle.standardError.write(Data("[\(name)] \(line)\n".utf8))
+                logger.info("\(line)", metadata: ["node": "\(name)"])
                 if let parsed = address(line) { found.succeed(parsed) }
             }
         }
@@ -72,7 +85,7 @@ final class NodeProcesses: @unchecked Sendable {
 
     /// Asks every started process to stop (SIGTERM), waits up to `grace` for them, then kills
     /// those still running (SIGKILL).
-    func stopAll(grace: Duration = .seconds(5)) {
+    package func stopAll(grace: Duration = .seconds(5)) {
         let all = lock.withLock { () -> [(name: String, process: Process)] in
             defer { processes = [] }
             return processes
@@ -82,7 +95,7 @@ final class NodeProcesses: @unchecked Sendable {
         for (name, process) in all {
             while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
             if process.isRunning {
-                FileHandle.standardError.write(Data("node process \(name) did not stop within \(grace); killing it\n".utf8))
+                logger.warning("node process \(name) did not stop within \(grace); killing it")
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
@@ -109,13 +122,15 @@ private final class LineBuffer: @unchecked Sendable {
 }
 
 /// A value delivered once, from any thread, to one waiting task.
-final class Resumer<Value: Sendable>: @unchecked Sendable {
+package final class Resumer<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<Value, any Error>?
     private var waiter: CheckedContinuation<Value, any Error>?
 
-    func succeed(_ value: Value) { deliver(.success(value)) }
-    func fail(_ error: any Error) { deliver(.failure(error)) }
+    package init() {}
+
+    package func succeed(_ value: Value) { deliver(.success(value)) }
+    package func fail(_ error: any Error) { deliver(.failure(error)) }
 
     private func deliver(_ outcome: Result<Value, any Error>) {
         let waiting: CheckedContinuation<Value, any Error>? = lock.withLock {
@@ -127,7 +142,7 @@ final class Resumer<Value: Sendable>: @unchecked Sendable {
         waiting?.resume(with: outcome)
     }
 
-    func value() async throws -> Value {
+    package func value() async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let ready: Result<Value, any Error>? = lock.withLock {
                 if let result { return result }

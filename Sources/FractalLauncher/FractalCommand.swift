@@ -4,6 +4,8 @@ import Fractal
 import FractalADL
 import Foundation
 import FractalRemote
+import FractalDeployment
+import Logging
 
 /// The `fractal` command: check, run, graph and export architecture descriptions.
 ///
@@ -205,79 +207,36 @@ struct Run: AsyncParsableCommand {
             printDiagnostics(error.diagnostics)
             throw ExitCode(1)
         }
-        var options = PeerOptions(lossTimeout: lossTimeout)
-        options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
+        var peerOptions = PeerOptions(lossTimeout: lossTimeout)
+        peerOptions.callDeadline = .milliseconds(Int64(callDeadline * 1000))
         let identity = try tls.identity()
         let certified = try identity?.nodeNames() ?? []
         let coordinatorName = name ?? certified.first ?? "launcher"
         if identity != nil && !certified.contains(coordinatorName) {
             throw ValidationError("--name \(coordinatorName), but --cert is for \(certified.map { "'\($0)'" }.joined(separator: ", ")): nodes would refuse it")
         }
-        let coordinator = Node(name: coordinatorName, transports: try Transports.make(identity), options: options)
-        let processes = NodeProcesses()
+        let options = Deployment.Options(name: coordinatorName, listen: try listen.map(NodeAddress.init(parsing:)), tls: identity,
+                                          peerOptions: peerOptions, logger: Logger.launcher("fractal.deployment"))
         var failed = false
-        var deployedArchitecture: Deployer.Deployed?
         do {
-            if let listen {
-                let bound = try await coordinator.listen(at: NodeAddress(parsing: listen))
-                announce("launcher listening at \(bound)")
-            }
-            var peers: [String: Peer] = [:]
-            // Several virtual nodes may share a node: it is reached (or started) once.
-            var reached: [DeploymentDescriptor.Target: Peer] = [:]
-            for (virtualNode, target) in descriptor.virtualNodes.sorted(by: { $0.key < $1.key }) {
-                if reached[target] == nil {
-                    reached[target] = try await reach(target, from: coordinator, processes: processes)
-                }
-                peers[virtualNode] = reached[target]
-            }
-            let deployed = try await Deployer(coordinator: coordinator).deploy(plan, nodes: peers)
-            deployedArchitecture = deployed
-            for (component, node) in deployed.placement.sorted(by: { $0.key < $1.key }) {
+            let deployment = try await Deployment.launch(plan, on: descriptor, options: options)
+            for (component, node) in deployment.placement.sorted(by: { $0.key < $1.key }) {
                 FileHandle.standardError.write(Data("\(component) on \(node)\n".utf8))
             }
-            try await deployed.start()
-            failed = await runOrWait(deployed.top, termination: termination)
-            try await deployed.stop()
+            do {
+                try await deployment.start()
+                failed = await runOrWait(deployment.top, termination: termination)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                failed = true
+            }
+            // Whatever happened, nothing stays on the nodes.
+            await deployment.shutdown()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             failed = true
         }
-        // Whatever happened, nothing stays on the nodes.
-        await deployedArchitecture?.remove()
-        await coordinator.shutdown()
-        processes.stopAll()
         if failed { throw ExitCode(1) }
-    }
-
-    private func reach(_ target: DeploymentDescriptor.Target, from coordinator: Node, processes: NodeProcesses) async throws -> Peer {
-        switch target {
-        case .node(let name, let address):
-            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name)
-        case .localProcess(let name):
-            let address = try await processes.startLocal(name: name, tls: tls)
-            return try await coordinator.connect(to: address, reconnecting: true)
-        case .ssh(let host, let name, let command, let address):
-            try processes.startOverSSH(host: host, name: name, command: command)
-            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name)
-        case .joining(let name):
-            return try await coordinator.waitForPeer(named: name, timeout: .seconds(60))
-        }
-    }
-
-    /// Connects to a node that may still be starting: tries for 10 s before giving up.
-    private func connectPatiently(_ coordinator: Node, to address: NodeAddress, name: String) async throws -> Peer {
-        var lastError: (any Error)?
-        for attempt in 0..<50 {
-            do { return try await coordinator.connect(to: address, reconnecting: true) } catch {
-                // Only a node that is not there yet is worth waiting for; a refusal is final.
-                guard (error as? RemoteError)?.kind == .connectionFailed else { throw error }
-                if attempt == 0 { FileHandle.standardError.write(Data("waiting for node \(name) at \(address)\n".utf8)) }
-                lastError = error
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        throw lastError ?? RemoteError(.connectionFailed, node: name, "unreachable at \(address)")
     }
 }
 
