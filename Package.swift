@@ -170,7 +170,8 @@ let package = Package(
         .target(
             name: "ClifLauncher",
             dependencies: [
-                "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "FractalXML", "FractalLauncher",
+                "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifComponents", "FractalXML", "FractalADL", "FractalRemote",
+                "FractalDeployment", "FractalLauncher", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClifComponents
 import FractalLauncher
 
 /// `clif`: run load tests and check scenarios.
@@ -11,13 +12,14 @@ public struct ClifCommand: AsyncParsableCommand {
         64 bad arguments; 65 the scenario has errors; 66 a file is missing; 73 the report cannot be written; \
         130 stopped by Ctrl-C (what was measured is still printed and written).
         """,
-        subcommands: [RunCommand.self, ScenarioCommand.self, PluginsCommand.self,
-                      ReportCommand.self])
+        subcommands: [RunCommand.self, ScenarioCommand.self, PlanCommand.self, PluginsCommand.self,
+                      ReportCommand.self, NodeCommand.self])
 
     public init() {}
 
     /// Parses `arguments` (the process's when nil) and runs the command; exits with its status.
     public static func launch(_ arguments: [String]? = nil) async {
+        ClifComponents.register()
         await launchAsRoot(arguments)
     }
 }
@@ -27,6 +29,8 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
+    static let software: Int32 = 70
     static let cannotCreate: Int32 = 73
+    static let unavailable: Int32 = 69
     static let interrupted: Int32 = 130
 }

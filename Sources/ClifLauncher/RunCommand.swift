@@ -11,9 +11,22 @@ import NIOPosix
 /// statistics at the end, and the action events as a CLIF report directory.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a scenario against its system under test, in this process.")
+        commandName: "run", abstract: "Run a scenario in this process, or a test plan's blades on the nodes of a deployment.",
+        discussion: """
+        Examples:
+          clif run scenarios/browse.xis --users 20 --duration 30s --report report
+          clif run plans/two-injectors.ctp --deployment deployments/two-nodes.xml --report report
+        A test plan's blades whose server is `local host` run in this process; the others on the node \
+        the deployment maps their server (a virtual node) to.
+        """)
 
-    @Argument(help: "The scenario file (.xis).") var scenario: String
+    @Argument(help: "The scenario file (.xis), or a CLIF test plan (.ctp).") var scenario: String
+
+    @Option(help: "With a test plan: a deployment descriptor mapping its servers (virtual nodes) to nodes.")
+    var deployment: String?
+
+    @Option(name: .customLong("adl-path"), help: "With a test plan: a folder to search for architecture definitions (repeatable; ADL by default).")
+    var adlPath: [String] = []
 
     @Option(help: "Stop the load after this long (30s, 500ms, 2m). With --rate or --users: the length of that profile (default 30s).")
     var duration: DurationArgument?
@@ -55,6 +68,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try requireFile(scenario)
+        if scenario.hasSuffix(".ctp") {
+            try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
+                              quiet: quiet, searchPath: adlPath + ["ADL"]).run()
+            return
+        }
+        if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         do {
             try await run(on: group)

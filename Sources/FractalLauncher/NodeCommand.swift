@@ -5,10 +5,12 @@ import FractalRemote
 import Foundation
 
 /// `fractal node`: a daemon that hosts components for remote factories.
-struct NodeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct NodeCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Host components for remote factories: listen for a coordinator, or dial out to one.")
+
+    package init() {}
 
     @Option(help: "This node's name (unique in a deployment).")
     var name: String
@@ -24,7 +26,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
-    func validate() throws {
+    package func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
         if !(lossTimeout > 0) { throw ValidationError("--loss-timeout must be a number of seconds above 0") }
         if let names = try tls.identity()?.nodeNames(), !names.contains(name) {
@@ -32,7 +34,7 @@ struct NodeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         let options = PeerOptions(lossTimeout: lossTimeout)
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),

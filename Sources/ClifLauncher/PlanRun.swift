@@ -1,0 +1,141 @@
+import ArgumentParser
+import ClifComponents
+import ClifCore
+import ClifReports
+import Fractal
+import FractalADL
+import FractalDeployment
+import FractalRemote
+import Foundation
+import Logging
+
+/// `clif run PLAN.ctp [--deployment FILE]`: a CLIF test of several blades. The plan becomes a
+/// test architecture (supervisor, storage, a blade per blade of the plan); blades whose server
+/// the deployment names run on that node, the others in this process.
+struct PlanRun {
+    var planPath: String
+    var deploymentPath: String?
+    var duration: Double?
+    var reportDirectory: String
+    var quiet: Bool
+    var searchPath: [String]
+
+    func run() async throws {
+        let plan: TestPlan
+        do {
+            plan = try TestPlan.read(file: planPath)
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+        for warning in plan.warnings { printError(warning.description) }
+        var descriptor = DeploymentDescriptor(virtualNodes: [:])
+        if let deploymentPath {
+            try requireFile(deploymentPath)
+            do { descriptor = try DeploymentDescriptor.read(deploymentPath) } catch let error as ADLError {
+                for diagnostic in error.diagnostics { printError(diagnostic.description) }
+                throw ExitCode(ExitStatus.dataError)
+            }
+        }
+        let unknown = plan.unknownServers(Set(descriptor.virtualNodes.keys))
+        if !unknown.isEmpty {
+            for diagnostic in unknown { printError(diagnostic.description + (deploymentPath == nil ? "; give --deployment FILE naming it" : "")) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+
+        let name = URL(fileURLWithPath: planPath).deletingPathExtension().lastPathComponent
+        let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration)
+        let scratch = NSTemporaryDirectory() + "clif-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let componentPlan: ComponentPlan
+        do {
+            componentPlan = try ADL.resolve(try architecture.write(in: scratch), searchPath: searchPath)
+        } catch let error as ScenarioDiagnostics {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        } catch let error as ADLError {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+
+        let options = Deployment.Options(name: "supervisor", logger: Logger.launcher("clif.deployment"))
+        let deployment: Deployment
+        do {
+            deployment = try await Deployment.launch(componentPlan, on: descriptor, options: options)
+        } catch {
+            printError("clif: \(error)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        let interrupted = InterruptFlag()
+        var outcome: TestOutcome?
+        var failure: (any Error)?
+        do {
+            try await deployment.start()
+            let control = try deployment.top.interface(named: "control").callable(as: (any TestControl).self)
+            let signal = Interrupt.onSIGINT {
+                interrupted.set()
+                Task { try? await control.stop() }
+            }
+            defer { signal.cancel() }
+            let console = Task { await Self.liveConsole(control, quiet: quiet) }
+            let planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
+            do {
+                outcome = try await control.run(TestRequest(name: name, plan: planText))
+            } catch { failure = error }
+            console.cancel()
+            _ = await console.value
+        } catch { failure = error }
+        await deployment.shutdown()
+
+        guard let outcome else {
+            printError("clif: the test failed: \(failure.map { "\($0)" } ?? "unknown error")")
+            throw ExitCode(ExitStatus.software)
+        }
+        for blade in outcome.blades where blade.state == .aborted {
+            printError("clif: blade \(blade.id) aborted at \(Double(blade.date) / 1000) s: \(blade.reason ?? "no reason given")")
+        }
+        do {
+            let run = try ReportReader.read(folder: ReportReader.find(directory: URL(fileURLWithPath: outcome.runFolder).deletingLastPathComponent().path,
+                                                                       run: URL(fileURLWithPath: outcome.runFolder).lastPathComponent))
+            print(ReportStatistics(run: run).table)
+        } catch {
+            printError("clif: cannot read the report back: \(error)")
+        }
+        print("report: \(outcome.runFolder)")
+        if interrupted.isSet { throw ExitCode(ExitStatus.interrupted) }
+    }
+
+    /// A line per second: each blade's state, the merged requests/s, p50/p99, errors, dropped,
+    /// and the CPU of each probe's node.
+    static func liveConsole(_ control: any TestControl, quiet: Bool) async {
+        guard !quiet else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard !Task.isCancelled, let status = try? await control.status() else { continue }
+            printError(line(status))
+        }
+    }
+
+    static func line(_ status: TestStatus) -> String {
+        let total = status.interval.total
+        let blades = status.blades.map { blade -> String in
+            var text = "\(blade.id) \(blade.state)"
+            if let sessions = blade.activeSessions { text += " \(sessions)u" }
+            if let busy = blade.probes["cpu"]?["%busy"] { text += " cpu \(Int(busy.rounded()))%" }
+            return text
+        }.joined(separator: ", ")
+        let p50 = Double(total.latencyPercentile(50)) / 1000, p99 = Double(total.latencyPercentile(99)) / 1000
+        return String(format: "%6.1fs  %@  |  %llu req/s  p50 %.1f ms  p99 %.1f ms  errors %llu  dropped %llu",
+                      status.elapsed, blades, total.calls + total.errors, p50, p99, total.errors, status.interval.dropped)
+    }
+
+    /// A test name as the last part of a definition name: letters, digits and `_`.
+    static func definitionName(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
