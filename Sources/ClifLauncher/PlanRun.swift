@@ -130,6 +130,22 @@ struct PlanRun {
                       status.elapsed, blades, total.calls + total.errors, p50, p99, total.errors, status.interval.dropped)
     }
 
+    /// Where `ADL/clif/` is: the current folder's `ADL`, else the package the executable was
+    /// built in (found from its path, `<package>/.build/<triple>/<config>/clif`).
+    static func defaultSearchPath() -> [String] {
+        var folders = ["ADL"]
+        var url = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        while url.path != "/" {
+            let candidate = url.appendingPathComponent("ADL")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("clif/Supervisor.fractal").path) {
+                folders.append(candidate.path)
+                break
+            }
+            url.deleteLastPathComponent()
+        }
+        return folders
+    }
+
     /// A test name as the last part of a definition name: letters, digits and `_`.
     static func definitionName(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })

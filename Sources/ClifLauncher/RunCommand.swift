@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         try requireFile(scenario)
         if scenario.hasSuffix(".ctp") {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
-                              quiet: quiet, searchPath: adlPath + ["ADL"]).run()
+                              quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath()).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }

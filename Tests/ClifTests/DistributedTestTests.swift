@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// `clif run PLAN.ctp --deployment` over node daemons that are real processes (`clif node`).
+@Suite("Distributed CLIF test", .serialized)
+struct DistributedTestTests {
+    /// A `clif node` process on 127.0.0.1.
+    final class NodeDaemon: @unchecked Sendable {
+        let process = Process()
+        let address: String
+
+        init(name: String) throws {
+            process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
+            process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first line says where it listens.
+            var line = Data()
+            while !line.contains(0x0A) {
+                let byte = output.fileHandleForReading.readData(ofLength: 1)
+                if byte.isEmpty { throw TestFailure("node \(name) ended before it listened") }
+                line.append(byte)
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard let range = text.range(of: " listening at ") else { throw TestFailure("unexpected first line of node \(name): \(text)") }
+            address = String(text[range.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    struct World {
+        let folder: String
+        let nginx: Nginx
+        let nodes: [NodeDaemon]
+
+        init() throws {
+            try #require(FileManager.default.isExecutableFile(atPath: ClifCommandTests.clif), "no \(ClifCommandTests.clif): build it with swift build")
+            folder = NSTemporaryDirectory() + "clif-distributed-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            nginx = try Nginx()
+            _ = try loopingGetScenario(base: nginx.baseURL, in: folder, users: 2)
+            nodes = [try NodeDaemon(name: "n1"), try NodeDaemon(name: "n2")]
+            // Keys in hash order and CRLF, as CLIF writes them; each injector on its own server.
+            try ["#CLIF test plan", "#Tue Dec 01 12:00:00 UTC 2026", "blade.1.server=second", "blade.0.id=inj1", "blade.1.id=inj2",
+                 "blade.0.injector=IsacRunner", "blade.1.injector=IsacRunner", "blade.0.argument=get.xis", "blade.1.argument=get.xis",
+                 "blade.0.server=first", "blade.0.comment=", "blade.1.comment="]
+                .joined(separator: "\r\n").appending("\r\n").write(toFile: folder + "/plan.ctp", atomically: true, encoding: .utf8)
+            try """
+            <deployment>
+              <virtual-node name="first"><node name="n1" address="\(nodes[0].address)"/></virtual-node>
+              <virtual-node name="second"><node name="n2" address="\(nodes[1].address)"/></virtual-node>
+            </deployment>
+            """.write(toFile: folder + "/deployment.xml", atomically: true, encoding: .utf8)
+        }
+
+        func clif(duration: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
+            process.arguments = ["run", folder + "/plan.ctp", "--deployment", folder + "/deployment.xml", "--duration", duration,
+                                 "--report", folder + "/report", "--quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        func lines(_ blade: String, _ file: String) throws -> [String] {
+            let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.hasSuffix(".ctp") })
+            let path = "\(folder)/report/\(run)/\(blade)/\(file)"
+            guard FileManager.default.fileExists(atPath: path) else { return [] }
+            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        }
+
+        func finish() {
+            for node in nodes { node.stop() }
+            nginx.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    @Test func theEventsOfBothNodesInTheReportAreTheRequestsNginxLogged() async throws {
+        let world = try World()
+        let clif = try world.clif(duration: "3s")
+        clif.waitUntilExit()
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        let inj1 = try world.lines("inj1", "action"), inj2 = try world.lines("inj2", "action")
+        #expect(!inj1.isEmpty && !inj2.isEmpty)
+        #expect(inj1.count + inj2.count == (try world.nginx.loggedRequests().count))
+        for blade in ["inj1", "inj2"] {
+            #expect(try world.lines(blade, "lifecycle").map { $0.split(separator: ",")[2] } == ["initializing", "initialized", "starting", "running", "completed"])
+            #expect(try world.lines(blade, "server.prop").contains { $0.hasPrefix("process.id=") })
+        }
+        world.finish()
+    }
+
+    @Test func aNodeKilledMidTestLeavesAnAbortedBladeAndACompletedTest() async throws {
+        let world = try World()
+        let clif = try world.clif(duration: "6s")
+        // Killed once its storage proxy has sent a batch.
+        try await eventually("events of inj2 stored", limit: 30) { ((try? world.lines("inj2", "action").count) ?? 0) > 0 }
+        world.nodes[1].kill9()
+        let storedBeforeTheKill = try world.lines("inj2", "action").count
+        clif.waitUntilExit()
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        #expect(try world.lines("inj1", "lifecycle").last?.hasSuffix(",10,completed") == true)
+        let lifecycle = try world.lines("inj2", "lifecycle")
+        #expect(lifecycle.last?.hasSuffix(",13,aborted") == true)
+        // The report says when and why.
+        let alarm = try #require(try world.lines("inj2", "alarm").last)
+        #expect(alarm.contains(",3,aborted: lost"))
+        #expect(alarm.contains("n2"))
+        // What the lost blade's proxy had sent is there; only its last batch may be missing.
+        let inj1 = try world.lines("inj1", "action").count, inj2 = try world.lines("inj2", "action").count
+        #expect(inj2 >= storedBeforeTheKill)
+        #expect(inj1 + inj2 <= (try world.nginx.loggedRequests().count))
+        world.finish()
+    }
+}
