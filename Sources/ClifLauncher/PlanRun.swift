@@ -19,6 +19,7 @@ struct PlanRun {
     var reportDirectory: String
     var quiet: Bool
     var searchPath: [String]
+    var outputs: ReportOutputs
 
     func run() async throws {
         let plan: TestPlan
@@ -95,14 +96,15 @@ struct PlanRun {
         for blade in outcome.blades where blade.state == .aborted {
             printError("clif: blade \(blade.id) aborted at \(Double(blade.date) / 1000) s: \(blade.reason ?? "no reason given")")
         }
-        do {
-            let run = try ReportReader.read(folder: ReportReader.find(directory: URL(fileURLWithPath: outcome.runFolder).deletingLastPathComponent().path,
-                                                                       run: URL(fileURLWithPath: outcome.runFolder).lastPathComponent))
-            print(ReportStatistics(run: run).table)
-        } catch {
-            printError("clif: cannot read the report back: \(error)")
-        }
         print("report: \(outcome.runFolder)")
+        var outputs = outputs
+        outputs.html = outputs.html ?? outcome.runFolder + ".html"
+        outputs.json = outputs.json ?? outcome.runFolder + ".json"
+        do {
+            try outputs.present(runFolder: outcome.runFolder)
+        } catch let exit as ExitCode where interrupted.isSet && exit.rawValue == ReportOutputs.thresholdFailed {
+            // Stopped by Ctrl-C: that says more than a threshold of a cut-short run.
+        }
         if interrupted.isSet { throw ExitCode(ExitStatus.interrupted) }
     }
 

@@ -66,8 +66,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the table tab-separated, as clifcmd quickstats does.")
     var tabSeparated = false
 
-    /// k6's exit code for failed thresholds.
-    static let thresholdFailed: Int32 = 99
+    static let thresholdFailed = ReportOutputs.thresholdFailed
 
     func validate() throws {
         do {
@@ -111,34 +110,7 @@ struct ReportCommand: ParsableCommand {
         if report.warnings.count > shown { printError("clif: \(report.warnings.count - shown) more warnings (all of them are in the HTML report)") }
         if report.skippedLines > 0 { printError("clif: \(report.skippedLines) malformed line\(report.skippedLines == 1 ? "" : "s") skipped") }
 
-        let statistics = ReportStatistics(run: report, options: options)
-        let results = ThresholdResult.evaluate(parsed, on: statistics)
-
         print("run: \(report.folder.name) (\(report.folder.path))")
-        for blade in report.blades where blade.aborted != nil {
-            let reasons = blade.abortReasons
-            print("blade \(blade.id) aborted at \(blade.aborted!.date) ms\(reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))")
-        }
-        print(tabSeparated ? statistics.tabSeparated : statistics.table)
-        for result in results { print("\(result.passed ? "PASS" : "FAIL") \(result.message)") }
-
-        var failedWrite = false
-        func write(_ text: @autoclosure () -> Data, to path: String?, what: String) {
-            guard let path else { return }
-            do {
-                try text().write(to: URL(fileURLWithPath: path))
-                print("\(what): \(path)")
-            } catch {
-                printError("clif: cannot write the \(what) to \(path): \(error.localizedDescription)")
-                failedWrite = true
-            }
-        }
-        write(Data(HTMLReport(run: report, statistics: statistics, series: TimeSeries(run: report, options: options), thresholds: results).html.utf8),
-              to: html, what: "HTML report")
-        write(Data(JUnitReport(run: report.folder, results: results, statistics: statistics).xml.utf8), to: junit, what: "JUnit XML")
-        write(ReportSummary(run: report, statistics: statistics, thresholds: results).json, to: json, what: "JSON summary")
-
-        if failedWrite { throw ExitCode(ExitStatus.cannotCreate) }
-        if results.contains(where: { !$0.passed }) { throw ExitCode(Self.thresholdFailed) }
+        try ReportOutputs(thresholds: parsed, html: html, junit: junit, json: json, options: options, tabSeparated: tabSeparated).present(report)
     }
 }

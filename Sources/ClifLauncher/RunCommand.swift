@@ -58,19 +58,40 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No live line; only the quick statistics at the end.")
     var quiet = false
 
+    @Option(name: .customLong("threshold"), help: ArgumentHelp("A pass/fail condition on the run, e.g. \"p99 < 200ms\", \"errors < 1%\", \"rps > 1000\", \"p99{GET} < 200ms\" (repeatable; see clif report --help). A failed one exits 99.", valueName: "expr"))
+    var thresholds: [String] = []
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report here (with a test plan: beside the run folder by default).", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Write the thresholds as JUnit XML here.", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write the statistics and threshold results as JSON here (with a test plan: beside the run folder by default).", valueName: "file"))
+    var json: String?
+
     func validate() throws {
         if rate != nil && users != nil { throw ValidationError("give --rate (open model) or --users (closed model), not both") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
         if let users, users < 1 { throw ValidationError("--users must be at least 1") }
         if maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        // Refused before any load starts.
+        do { _ = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
+    }
+
+    /// What to do with the finished run's report.
+    func outputs(printsTable: Bool) throws -> ReportOutputs {
+        let parsed: [Threshold]
+        do { parsed = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
+        return ReportOutputs(thresholds: parsed, html: html, junit: junit, json: json, printsTable: printsTable)
     }
 
     func run() async throws {
         try requireFile(scenario)
         if scenario.hasSuffix(".ctp") {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
-                              quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath()).run()
+                              quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true)).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }
@@ -85,6 +106,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func run(on group: MultiThreadedEventLoopGroup) async throws {
+        // Thresholds and report files are computed from the run's events: without --report
+        // they go to a scratch report directory.
+        let wanted = try outputs(printsTable: false)
+        let scratch = report == nil && !wanted.isEmpty ? NSTemporaryDirectory() + "clif-run-\(UUID().uuidString)" : nil
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        let report = report ?? scratch
         let plugins = Plugins.registry(group: group)
         let compiled: CompiledScenario
         do {
@@ -168,12 +195,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         let stats = QuickStats(statistics)
         print(stats.table)
-        if let writer { print("report: \(writer.runFolder)") }
+        if let writer, scratch == nil { print("report: \(writer.runFolder)") }
         if let failedWrite {
             printError("clif: \(failedWrite)")
             throw ExitCode(ExitStatus.cannotCreate)
         }
         if interrupted.isSet { throw ExitCode(ExitStatus.interrupted) }
+        let outputs = try outputs(printsTable: false)
+        if let writer, !outputs.isEmpty { try outputs.present(runFolder: writer.runFolder) }
     }
 
     /// The test plan CLIF would have: one injector blade on the local host.
