@@ -202,9 +202,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoadTest",
-            dependencies: ["ClifLauncher", "ClifTesting"],
+            dependencies: ["ClifLauncher", "ClifTesting", "Fractal"],
             path: "Examples/LoadTest",
-            exclude: ["scenarios"],
+            exclude: ["scenarios", "plans", "deployments"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,20 +1,35 @@
 import ClifLauncher
-import ClifTesting
 import Foundation
+import Fractal
 
-// The load-test example: a system under test of its own (a stub HTTP server on 127.0.0.1:8089)
-// and `clif run` on scenarios/browse.xis against it. Arguments after the name go to `clif run`
-// (`swift run LoadTest --duration 5s --report report`).
-let scenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("scenarios/browse.xis").path
-let server: StubHTTPServer
+// The load-test example, a distributed CLIF test out of the box:
+// - the system under test, a shop (ShopServer: a SwiftNIO HTTP server component) on 127.0.0.1:8089;
+// - plans/shop.ctp: two injector blades, each on its own node process started for the test
+//   (deployments/two-local-nodes.xml), and a CPU probe on the first node;
+// - a live line a second, the quick statistics, the CLIF report directory and the HTML report.
+// Arguments after the name go to `clif run` (`swift run LoadTest --duration 5s`).
+let arguments = Array(CommandLine.arguments.dropFirst())
+// The node processes of the deployment are this executable too: `LoadTest node --listen …`.
+if arguments.first == "node" {
+    await ClifCommand.launch(arguments)
+    exit(0)
+}
+
+let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let plan = folder.appendingPathComponent("plans/shop.ctp").path
+let deployment = folder.appendingPathComponent("deployments/two-local-nodes.xml").path
+let shop: Component
 do {
-    server = try await StubHTTPServer.start(port: 8089, behavior: .respond("<html>the shop</html>\n"))
+    shop = try ShopServer.component()
+    try await shop.lifeCycleController.start()
 } catch {
-    FileHandle.standardError.write(Data("LoadTest: cannot listen on 127.0.0.1:8089 (\(error)); is another LoadTest running?\n".utf8))
+    FileHandle.standardError.write(Data("LoadTest: cannot start the shop on 127.0.0.1:8089 (\(error)); is another LoadTest running?\n".utf8))
     exit(1)
 }
-print("system under test: \(server.baseURL), a StubHTTPServer of ClifTesting")
-print("scenario: \(scenario)\n")
-await ClifCommand.launch(["run", scenario] + CommandLine.arguments.dropFirst())
-print("the server answered \(server.served) requests")
-await server.stop()
+print("system under test: http://127.0.0.1:8089, the ShopServer component")
+print("test plan: \(plan)\ndeployment: \(deployment)\n")
+let status = await ClifCommand.status(of: ["run", plan, "--deployment", deployment, "--report", "report"] + arguments)
+let served = (try? await shop.interface(named: "counters").callable(as: (any ShopCounters).self).served()) ?? 0
+print("the shop answered \(served) requests")
+try? await shop.lifeCycleController.stop()
+exit(status)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ClifComponents
 import FractalLauncher
 
@@ -21,6 +22,21 @@ public struct ClifCommand: AsyncParsableCommand {
     public static func launch(_ arguments: [String]? = nil) async {
         ClifComponents.register()
         await launchAsRoot(arguments)
+    }
+
+    /// Runs the command `arguments` and returns its exit status instead of exiting (messages
+    /// of a failure are printed on standard error), for programs that run `clif` among other work.
+    public static func status(of arguments: [String]) async -> Int32 {
+        ClifComponents.register()
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+            return 0
+        } catch {
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            return exitCode(for: error).rawValue
+        }
     }
 }
 
