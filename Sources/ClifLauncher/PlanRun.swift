@@ -125,6 +125,7 @@ struct PlanRun {
             var text = "\(blade.id) \(blade.state)"
             if let sessions = blade.activeSessions { text += " \(sessions)u" }
             if let busy = blade.probes["cpu"]?["%busy"] { text += " cpu \(Int(busy.rounded()))%" }
+            if blade.saturated { text += " SATURATED" }
             return text
         }.joined(separator: ", ")
         let p50 = Double(total.latencyPercentile(50)) / 1000, p99 = Double(total.latencyPercentile(99)) / 1000

@@ -74,7 +74,8 @@ struct DistributedTestTests {
         }
 
         func lines(_ blade: String, _ file: String) throws -> [String] {
-            let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.hasSuffix(".ctp") })
+            // The run folder; beside it, its .ctp, .html and .json.
+            let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.contains(".") })
             let path = "\(folder)/report/\(run)/\(blade)/\(file)"
             guard FileManager.default.fileExists(atPath: path) else { return [] }
             return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
@@ -93,6 +94,11 @@ struct DistributedTestTests {
         clif.waitUntilExit()
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
+        // The HTML report and the JSON summary beside the run folder.
+        let files = try FileManager.default.contentsOfDirectory(atPath: world.folder + "/report")
+        #expect(files.contains { $0.hasSuffix(".html") } && files.contains { $0.hasSuffix(".json") })
+        // A saturation probe on each injector's server, which the plan did not ask for.
+        #expect(try !world.lines("cpu-first", "cpu").isEmpty)
         let inj1 = try world.lines("inj1", "action"), inj2 = try world.lines("inj2", "action")
         #expect(!inj1.isEmpty && !inj2.isEmpty)
         #expect(inj1.count + inj2.count == (try world.nginx.loggedRequests().count))

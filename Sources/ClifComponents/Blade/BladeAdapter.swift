@@ -9,6 +9,8 @@ import Synchronization
 public final class BladeAdapter: BladeControl {
     /// The blade's id (its report folder).
     public let id = Attribute("id", "")
+    /// The test plan's server the blade runs on (its `server.prop` says so as `clif.server`).
+    public let server = Attribute("server", "local host")
     public let insert = Client<any Insert>("insert")
     public let collector = Client<any CollectorControl>("collector")
     public let proxy = Client<any StorageProxyControl>("proxy")
@@ -37,7 +39,9 @@ public final class BladeAdapter: BladeControl {
         do {
             let types = try await insert().prepare()
             set(.initialized)
-            return BladeInfo(id: id.value, eventTypes: types, server: Self.serverProperties())
+            var properties = Self.serverProperties()
+            properties["clif.server"] = server.value
+            return BladeInfo(id: id.value, eventTypes: types, server: properties)
         } catch {
             set(.aborted)
             throw error

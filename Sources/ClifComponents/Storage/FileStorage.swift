@@ -38,6 +38,10 @@ public final class FileStorage: StorageWrite, StorageAdmin {
         try current().lifecycle(state, date: date, reason: reason, blade: blade)
     }
 
+    public func alarm(_ blade: String, _ alarm: Alarm) async throws {
+        try current().append(EventBatch(alarms: [alarm]), blade: blade)
+    }
+
     public func closeTest() async throws -> String {
         let report = try current()
         report.close()

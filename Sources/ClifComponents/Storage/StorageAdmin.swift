@@ -10,6 +10,8 @@ public protocol StorageAdmin: Sendable {
     /// Records that blade `blade` entered `state` at `date` (ms since the test started);
     /// `reason` says why when it is `aborted`.
     func lifecycle(_ blade: String, _ state: BladeState, date: Int64, reason: String?) async throws
+    /// Records an alarm of blade `blade` (the supervisor's own findings, such as saturation).
+    func alarm(_ blade: String, _ alarm: Alarm) async throws
     /// Closes every file; returns the run folder.
     func closeTest() async throws -> String
 }

@@ -14,6 +14,10 @@ public final class Supervisor: TestControl {
     public let storage = Client<any StorageAdmin>("storage")
     /// Milliseconds between two looks at the blades.
     public let period = Attribute("period", 1000)
+    /// An injector's node is saturated when its CPU stays above this (%) …
+    public let saturationThreshold = Attribute("saturationThreshold", 90.0)
+    /// … for more than this many seconds: its latencies are flagged as unreliable.
+    public let saturationSeconds = Attribute("saturationSeconds", 5.0)
 
     private struct Live {
         var start: Int64 = 0
@@ -25,6 +29,10 @@ public final class Supervisor: TestControl {
         /// States of blades whose report folder is not open yet (before their init returns).
         var pending: [String: [BladeOutcome]] = [:]
         var opened: Set<String> = []
+        /// Per server: since when its CPU has been above the threshold, and whether its
+        /// injectors are flagged.
+        var aboveSince: [String: Int64] = [:]
+        var saturated: Set<String> = []
         var stopping = false
     }
 
@@ -96,6 +104,7 @@ public final class Supervisor: TestControl {
                 live.interval = IntervalStatistics(second: live.intervals.count)
             }
             running = running.filter { looked[$0.id] == true }
+            await checkSaturation(storage)
             let info = live.withLock { $0.info }
             let injectorsLeft = running.contains { info[$0.id]?.eventTypes.contains(.action) ?? false }
             if !injectorsLeft {
@@ -127,7 +136,9 @@ public final class Supervisor: TestControl {
                     let names = labels.first { $0.name == type }?.labels ?? values.indices.map { "\($0 + 1)" }
                     probes[type] = Dictionary(zip(names, values), uniquingKeysWith: { a, _ in a })
                 }
-                live.blades[id] = BladeStatus(id: id, state: snapshot.state, activeSessions: snapshot.activeSessions, probes: probes, unsent: snapshot.unsent)
+                let saturated = live.blades[id]?.saturated ?? false
+                live.blades[id] = BladeStatus(id: id, state: snapshot.state, activeSessions: snapshot.activeSessions, probes: probes,
+                                              unsent: snapshot.unsent, saturated: saturated)
             }
             switch snapshot.state {
             case .completed, .stopped, .aborted:
@@ -149,6 +160,33 @@ public final class Supervisor: TestControl {
             // The blade cannot be reached: its node is lost, or it hangs past the call deadline.
             await record(id, .aborted, storage, reason: "lost: \(error)")
             return false
+        }
+    }
+
+    /// Flags the injectors of every server whose CPU probe has stayed above the threshold for
+    /// longer than allowed: once, with an alarm in each injector's report, and in the live view.
+    private func checkSaturation(_ storage: any StorageAdmin) async {
+        let threshold = saturationThreshold.value, allowed = Int64(saturationSeconds.value * 1000)
+        let flagged = live.withLock { live -> [(blade: String, server: String, since: Int64, now: Int64)] in
+            let now = Self.nowMilliseconds() - live.start
+            var flagged: [(String, String, Int64, Int64)] = []
+            for (id, info) in live.info where info.eventTypes.contains(where: { $0.name == "cpu" }) {
+                guard let server = info.server["clif.server"], let busy = live.blades[id]?.probes["cpu"]?["%busy"] else { continue }
+                guard busy > threshold else { live.aboveSince[server] = nil; continue }
+                let since = live.aboveSince[server] ?? now
+                live.aboveSince[server] = since
+                guard now - since > allowed, !live.saturated.contains(server) else { continue }
+                live.saturated.insert(server)
+                for (injector, other) in live.info where other.server["clif.server"] == server && other.eventTypes.contains(.action) {
+                    live.blades[injector]?.saturated = true
+                    flagged.append((injector, server, since, now))
+                }
+            }
+            return flagged
+        }
+        for (blade, server, since, now) in flagged {
+            let message = "saturated: the CPU of server '\(server)' has been above \(Int(threshold)) % since \(since) ms; latencies measured from then on are unreliable"
+            try? await storage.alarm(blade, Alarm(date: now, severity: 2, message: message))
         }
     }
 

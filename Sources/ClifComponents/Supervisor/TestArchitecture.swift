@@ -16,12 +16,35 @@ public struct TestArchitecture: Sendable {
     public var reportDirectory: String
     /// With a value: injectors stop after this many seconds whatever their profile says.
     public var duration: Double?
+    /// Adds a `cpu` probe on every injector's server that has none, so that the supervisor can
+    /// flag an injector whose node is saturated.
+    public var saturationProbes: Bool
 
-    public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil) {
+    public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil, saturationProbes: Bool = true) {
         self.plan = plan
         self.name = name
         self.reportDirectory = reportDirectory
         self.duration = duration
+        self.saturationProbes = saturationProbes
+    }
+
+    /// The plan's blades and, with ``saturationProbes``, a `cpu` probe blade (`cpu-<server>`)
+    /// for each injector server without one.
+    public var blades: [TestPlan.Blade] {
+        guard saturationProbes else { return plan.blades }
+        let probed = Set(plan.blades.filter { $0.kind == .probe("cpu") }.map(\.server))
+        var servers: [String] = []
+        for blade in plan.blades {
+            if case .injector = blade.kind, !probed.contains(blade.server), !servers.contains(blade.server) { servers.append(blade.server) }
+        }
+        let ids = Set(plan.blades.map(\.id))
+        let next = (plan.blades.map(\.index).max() ?? -1) + 1
+        return plan.blades + servers.enumerated().map { offset, server in
+            var id = "cpu-" + String(server.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            while ids.contains(id) { id += "_" }
+            return TestPlan.Blade(index: next + offset, id: id, server: server, kind: .probe("cpu"), argument: "1000 86400",
+                                  comment: "saturation probe of the injectors on \(server)")
+        }
     }
 
     /// The virtual node a blade's server becomes (nil: the launcher's own).
@@ -38,7 +61,7 @@ public struct TestArchitecture: Sendable {
         var problems: [Diagnostic] = []
         var components: [String] = []
         var bindings: [String] = []
-        for blade in plan.blades {
+        for blade in blades {
             let definition: String
             switch blade.kind {
             case .injector(let className):
@@ -49,9 +72,9 @@ public struct TestArchitecture: Sendable {
                 let argument: (scenario: String, threads: Int?)
                 do { argument = try blade.isacArgument() } catch { problems += error.diagnostics; continue }
                 let scenario = argument.scenario.hasPrefix("/") ? argument.scenario : folder + "/" + argument.scenario
-                definition = "clif.InjectorBlade(\(blade.id),\(scenario),0,0,\(duration.map { String($0) } ?? "0"),\(argument.threads ?? 1))"
+                definition = "clif.InjectorBlade(\(blade.id),\(scenario),0,0,\(duration.map { String($0) } ?? "0"),\(argument.threads ?? 1),\(blade.server))"
             case .probe(let className):
-                definition = "clif.ProbeBlade(\(blade.id),\(className),\(blade.argument.isEmpty ? "1000 60" : blade.argument))"
+                definition = "clif.ProbeBlade(\(blade.id),\(className),\(blade.argument.isEmpty ? "1000 60" : blade.argument),\(blade.server))"
             }
             for value in [blade.id, blade.argument, blade.server] where value.contains(",") || value.contains("(") || value.contains(")") || value.contains("\"") || value.contains("<") || value.contains("&") {
                 problems.append(Diagnostic(at: blade.locations["id"], "blade '\(blade.id)': '\(value)' holds a character (, ( ) \" < &) that an architecture argument cannot carry"))

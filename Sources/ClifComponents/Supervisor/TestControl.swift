@@ -86,12 +86,15 @@ public struct BladeStatus: Sendable, Codable, Hashable {
     public var probes: [String: [String: Double]]
     /// Events its storage proxy still holds.
     public var unsent: Int
+    /// An injector whose node's CPU stayed saturated: its latencies are unreliable.
+    public var saturated: Bool
 
-    public init(id: String, state: BladeState, activeSessions: Int? = nil, probes: [String: [String: Double]] = [:], unsent: Int = 0) {
+    public init(id: String, state: BladeState, activeSessions: Int? = nil, probes: [String: [String: Double]] = [:], unsent: Int = 0, saturated: Bool = false) {
         self.id = id
         self.state = state
         self.activeSessions = activeSessions
         self.probes = probes
         self.unsent = unsent
+        self.saturated = saturated
     }
 }
