@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FractalRemote", targets: ["FractalRemote"]),
         .library(name: "FractalNIO", targets: ["FractalNIO"]),
         .library(name: "FractalDeployment", targets: ["FractalDeployment"]),
+        .library(name: "FractalTesting", targets: ["FractalTesting"]),
         .library(name: "FractalLauncher", targets: ["FractalLauncher"]),
         .library(name: "ClifCore", targets: ["ClifCore"]),
         .library(name: "ClifScenario", targets: ["ClifScenario"]),
@@ -101,6 +102,16 @@ let package = Package(
             name: "FractalDeployment",
             dependencies: [
                 "Fractal", "FractalADL", "FractalRemote", "FractalNIO",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // What tests of distributed architectures need: N nodes (in memory, over TCP, or node
+        // processes), an architecture deployed on them, nodes lost on command, all torn down.
+        .target(
+            name: "FractalTesting",
+            dependencies: [
+                "Fractal", "FractalADL", "FractalRemote", "FractalNIO", "FractalDeployment",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -225,7 +236,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FractalRemoteTests",
-            dependencies: ["FractalRemote", "FractalNIO", "FractalADL"],
+            dependencies: ["FractalRemote", "FractalNIO", "FractalADL", "FractalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FractalTestingTests",
+            dependencies: ["FractalTesting", "FractalRemote", "FractalADL", "Fractal", "HelloWorldComponents"],
             swiftSettings: strict
         ),
         .testTarget(
