@@ -1,6 +1,7 @@
 import Fractal
 import FractalADL
 @testable import FractalRemote
+import FractalTesting
 import Foundation
 import Testing
 
@@ -75,15 +76,11 @@ import Testing
     }
 
     @Test func aVirtualNodeWithoutANodeRunsInTheCoordinator() async throws {
-        let (coordinator, peers, started) = try await nodes(["frontOnly"])
-        let deployed = try await Deployer(coordinator: coordinator).deploy(try plan(), nodes: ["front": peers["frontOnly"]!])
-        #expect(deployed.placement == ["relay": "frontOnly", "echo": "coordinator"])
-        try await deployed.start()
-        #expect(try await deployed.top.interface(named: "e").callable(as: (any Echo).self).echo(11) == 11)
-        try await deployed.stop()
-        await deployed.remove()
-        await coordinator.shutdown()
-        for node in started { await node.shutdown() }
+        try await TestCluster.withNodes(["frontOnly"], registry: RemoteWorld.registry, options: RemoteWorld.fastOptions) { cluster in
+            let chain = try await cluster.deploy(adl: Self.chain, placement: ["front": "frontOnly"])
+            #expect(try cluster.placement(of: chain) == ["relay": "frontOnly", "echo": "coordinator"])
+            #expect(try await chain.interface(named: "e").callable(as: (any Echo).self).echo(11) == 11)
+        }
     }
 
     @Test func losingTheNodeOfACalleeFailsTheCallerWithNodeLost() async throws {
