@@ -1,3 +1,4 @@
+import ClifComponents
 import ArgumentParser
 import ClifCore
 import ClifHTTP
@@ -54,6 +55,9 @@ enum Plugins {
     static func registry(group: any EventLoopGroup) -> PluginRegistry {
         let registry = PluginRegistry(builtIns: true)
         HTTPInjectorPlugin.register(in: registry, group: group)
+        // Known to `clif scenario check` and `clif plugins`; its locks come with a test plan's
+        // Synchro blade.
+        registry.register(SynchroPlugin(locks: nil))
         return registry
     }
 }

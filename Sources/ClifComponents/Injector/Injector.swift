@@ -21,6 +21,8 @@ public final class Injector: InjectorControl, Insert {
     public let duration = Attribute("duration", 0.0)
     public let threads = Attribute("threads", 1)
     public let events = Client<any EventSink>("events")
+    /// The test's Synchro blade, for the `Synchro` plug-in.
+    public let synchro = Client<any SynchroLocks>("synchro")
 
     /// How often events go to the collector while the load runs.
     static let forwardingPeriod: Duration = .milliseconds(250)
@@ -40,6 +42,7 @@ public final class Injector: InjectorControl, Insert {
         registry.register(InjectorControlProxy.self)
         registry.register(InsertProxy.self)
         registry.register(EventSinkProxy.self)
+        registry.register(SynchroLocksProxy.self)
         registry.registerContent("clif.Injector") { Injector() }
     }
 
@@ -96,6 +99,7 @@ public final class Injector: InjectorControl, Insert {
     private func makeEngine(on group: MultiThreadedEventLoopGroup) throws -> LoadEngine {
         let plugins = PluginRegistry()
         HTTPInjectorPlugin.register(in: plugins, group: group)
+        plugins.register(SynchroPlugin(locks: synchro.isBound ? try synchro() : nil))
         let compiled = try ISAC.compile(file: scenario.value, plugins: plugins)
         guard let requested = LoadProfile.requested(
             behavior: compiled.behaviorIDs.first ?? "", users: users.value > 0 ? users.value : nil, rate: rate.value > 0 ? rate.value : nil,

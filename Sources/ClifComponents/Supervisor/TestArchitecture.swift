@@ -61,13 +61,24 @@ public struct TestArchitecture: Sendable {
         var problems: [Diagnostic] = []
         var components: [String] = []
         var bindings: [String] = []
+        let synchros = blades.filter { $0.kind == .injector("Synchro") }
+        if synchros.count > 1 {
+            problems.append(Diagnostic(at: synchros[1].locations["injector"], "a test has one Synchro blade ('\(synchros[0].id)' already); its locks are named, so one serves every scenario"))
+        }
         for blade in blades {
             let definition: String
             switch blade.kind {
             case .injector(let className):
+                if className == "Synchro" {
+                    definition = "clif.SynchroBlade(\(blade.id),\(blade.server))"
+                    break
+                }
                 guard className == "IsacRunner" else {
-                    problems.append(Diagnostic(at: blade.locations["injector"], "blade '\(blade.id)': injector class '\(className)' is not available (available: IsacRunner)"))
+                    problems.append(Diagnostic(at: blade.locations["injector"], "blade '\(blade.id)': injector class '\(className)' is not available (available: IsacRunner, Synchro)"))
                     continue
+                }
+                if let synchro = synchros.first {
+                    bindings.append("  <binding client=\"\(Self.escape(blade.id)).synchro\" server=\"\(Self.escape(synchro.id)).locks\"/>")
                 }
                 let argument: (scenario: String, threads: Int?)
                 do { argument = try blade.isacArgument() } catch { problems += error.diagnostics; continue }
