@@ -20,6 +20,8 @@ struct PlanRun {
     var quiet: Bool
     var searchPath: [String]
     var outputs: ReportOutputs
+    /// Where to serve the live figures for Prometheus, if anywhere.
+    var metrics: (host: String, port: Int)?
 
     func run() async throws {
         let plan: TestPlan
@@ -68,6 +70,18 @@ struct PlanRun {
             printError("clif: \(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
+        let live = LiveMetrics()
+        var endpoint: MetricsEndpoint?
+        if let metrics {
+            do {
+                endpoint = try await MetricsEndpoint.start(host: metrics.host, port: metrics.port) { live.text }
+                printError("metrics: http://\(metrics.host):\(endpoint!.port)/metrics")
+            } catch {
+                await deployment.shutdown()
+                printError("clif: cannot serve metrics at \(metrics.host):\(metrics.port): \(error)")
+                throw ExitCode(ExitStatus.unavailable)
+            }
+        }
         let interrupted = InterruptFlag()
         var outcome: TestOutcome?
         var failure: (any Error)?
@@ -79,7 +93,7 @@ struct PlanRun {
                 Task { try? await control.stop() }
             }
             defer { signal.cancel() }
-            let console = Task { await Self.liveConsole(control, quiet: quiet) }
+            let console = Task { await Self.liveConsole(control, quiet: quiet, metrics: live) }
             let planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
             do {
                 outcome = try await control.run(TestRequest(name: name, plan: planText))
@@ -88,6 +102,7 @@ struct PlanRun {
             _ = await console.value
         } catch { failure = error }
         await deployment.shutdown()
+        await endpoint?.stop()
 
         guard let outcome else {
             printError("clif: the test failed: \(failure.map { "\($0)" } ?? "unknown error")")
@@ -110,12 +125,12 @@ struct PlanRun {
 
     /// A line per second: each blade's state, the merged requests/s, p50/p99, errors, dropped,
     /// and the CPU of each probe's node.
-    static func liveConsole(_ control: any TestControl, quiet: Bool) async {
-        guard !quiet else { return }
+    static func liveConsole(_ control: any TestControl, quiet: Bool, metrics: LiveMetrics) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             guard !Task.isCancelled, let status = try? await control.status() else { continue }
-            printError(line(status))
+            metrics.update(status)
+            if !quiet { printError(line(status)) }
         }
     }
 

@@ -64,6 +64,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write a self-contained HTML report here (with a test plan: beside the run folder by default).", valueName: "file"))
     var html: String?
 
+    @Option(help: ArgumentHelp("With a test plan: serve the live figures for Prometheus at http://ADDRESS/metrics while the test runs (127.0.0.1:9464).", valueName: "address"))
+    var metrics: String?
+
     @Option(help: ArgumentHelp("Write the thresholds as JUnit XML here.", valueName: "file"))
     var junit: String?
 
@@ -76,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         if let users, users < 1 { throw ValidationError("--users must be at least 1") }
         if maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let metrics, MetricsEndpoint.address(metrics) == nil { throw ValidationError("--metrics takes HOST:PORT (127.0.0.1:9464), not '\(metrics)'") }
         // Refused before any load starts.
         do { _ = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
     }
@@ -91,10 +95,12 @@ struct RunCommand: AsyncParsableCommand {
         try requireFile(scenario)
         if scenario.hasSuffix(".ctp") {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
-                              quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true)).run()
+                              quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true),
+                              metrics: metrics.flatMap(MetricsEndpoint.address)).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }
+        if metrics != nil { throw ValidationError("--metrics serves a test plan's live figures; with a scenario, give a test plan of one blade") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         do {
             try await run(on: group)
