@@ -61,19 +61,26 @@ package final class NodeProcesses: @unchecked Sendable {
         process.standardOutput = output
         let found = Resumer<NodeAddress>()
         let buffer = LineBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                found.fail(RemoteError(.connectionFailed, node: name, "the node process ended before it listened"))
-                return
-            }
-            for line in buffer.append(data) {
-                logger.info("\(line)", metadata: ["node": "\(name)"])
-                if let parsed = address(line) { found.succeed(parsed) }
-            }
-        }
         try process.run()
+        // Blocking reads on a thread of their own, not a readabilityHandler: tearing down the
+        // dispatch source of a readabilityHandler races the pipe's close in libdispatch on
+        // Linux (swift-corelibs-libdispatch#949), which crashes processes that start many nodes.
+        let reader = output.fileHandleForReading
+        Thread {
+            let descriptor = reader.fileDescriptor
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(descriptor, &chunk, chunk.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                for line in buffer.append(Data(chunk[..<count])) {
+                    logger.info("\(line)", metadata: ["node": "\(name)"])
+                    if let parsed = address(line) { found.succeed(parsed) }
+                }
+            }
+            found.fail(RemoteError(.connectionFailed, node: name, "the node process ended before it listened"))
+            try? reader.close()
+        }.start()
         lock.withLock { processes.append((name, process)) }
         let timer = Task {
             try? await Task.sleep(for: timeout)

@@ -25,8 +25,8 @@ struct ClifCommandTests {
         // Interrupt once the server has seen load (the run would last a minute).
         try await eventually("requests served", limit: 30) { server.served > 50 }
         kill(process.processIdentifier, SIGINT)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let printed = try await offThePool { String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        try await offThePool { process.waitUntilExit() }
         #expect(process.terminationStatus == 130)
         #expect(printed.contains("GLOBAL LOAD"))
         let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.hasSuffix(".ctp") })

@@ -28,7 +28,10 @@ struct DistributedTestTests {
             address = String(text[range.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
-        func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        func kill9() async throws {
+            kill(process.processIdentifier, SIGKILL)
+            try await offThePool { self.process.waitUntilExit() }
+        }
 
         func stop() {
             guard process.isRunning else { return }
@@ -42,13 +45,13 @@ struct DistributedTestTests {
         let nginx: Nginx
         let nodes: [NodeDaemon]
 
-        init() throws {
+        init() async throws {
             try #require(FileManager.default.isExecutableFile(atPath: ClifCommandTests.clif), "no \(ClifCommandTests.clif): build it with swift build")
             folder = NSTemporaryDirectory() + "clif-distributed-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             nginx = try Nginx()
             _ = try loopingGetScenario(base: nginx.baseURL, in: folder, users: 2)
-            nodes = [try NodeDaemon(name: "n1"), try NodeDaemon(name: "n2")]
+            nodes = [try await offThePool { try NodeDaemon(name: "n1") }, try await offThePool { try NodeDaemon(name: "n2") }]
             // Keys in hash order and CRLF, as CLIF writes them; each injector on its own server.
             try ["#CLIF test plan", "#Tue Dec 01 12:00:00 UTC 2026", "blade.1.server=second", "blade.0.id=inj1", "blade.1.id=inj2",
                  "blade.0.injector=IsacRunner", "blade.1.injector=IsacRunner", "blade.0.argument=get.xis", "blade.1.argument=get.xis",
@@ -89,9 +92,9 @@ struct DistributedTestTests {
     }
 
     @Test func theEventsOfBothNodesInTheReportAreTheRequestsNginxLogged() async throws {
-        let world = try World()
+        let world = try await World()
         let clif = try world.clif(duration: "3s")
-        clif.waitUntilExit()
+        try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
         // The HTML report and the JSON summary beside the run folder.
@@ -110,20 +113,20 @@ struct DistributedTestTests {
     }
 
     @Test func aNodeKilledMidTestLeavesAnAbortedBladeAndACompletedTest() async throws {
-        let world = try World()
+        let world = try await World()
         let clif = try world.clif(duration: "6s")
         // Killed once its storage proxy has sent a batch.
         try await eventually("events of inj2 stored", limit: 30) { ((try? world.lines("inj2", "action").count) ?? 0) > 0 }
-        world.nodes[1].kill9()
+        try await world.nodes[1].kill9()
         let storedBeforeTheKill = try world.lines("inj2", "action").count
-        clif.waitUntilExit()
+        try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
         #expect(try world.lines("inj1", "lifecycle").last?.hasSuffix(",10,completed") == true)
         let lifecycle = try world.lines("inj2", "lifecycle")
         #expect(lifecycle.last?.hasSuffix(",13,aborted") == true)
         // The report says when and why.
-        let alarm = try #require(try world.lines("inj2", "alarm").last)
+        let alarm = try #require(try world.lines("inj2", "alarm").first { $0.contains(",3,aborted") })
         #expect(alarm.contains(",3,aborted: lost"))
         #expect(alarm.contains("n2"))
         // What the lost blade's proxy had sent is there; only its last batch may be missing.

@@ -56,19 +56,23 @@ struct MetricsEndpointTests {
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // A line on standard error says where the metrics are.
-        var announced = ""
-        while !announced.hasPrefix("metrics: ") {
-            var line = Data()
-            while !line.contains(0x0A) {
-                let byte = errors.fileHandleForReading.readData(ofLength: 1)
-                if byte.isEmpty { break }
-                line.append(byte)
+        let announced = try await offThePool { () -> String in
+            var announced = ""
+            while !announced.hasPrefix("metrics: ") {
+                var line = Data()
+                while !line.contains(0x0A) {
+                    let byte = errors.fileHandleForReading.readData(ofLength: 1)
+                    if byte.isEmpty { break }
+                    line.append(byte)
+                }
+                if line.isEmpty { break }
+                announced = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
             }
-            if line.isEmpty { break }
-            announced = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+            return announced
         }
         // Keep reading what it says, so that it never blocks on a full pipe.
-        errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        let reader = errors.fileHandleForReading
+        Thread { while !reader.availableData.isEmpty {} }.start()
         let port = try #require(announced.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }, "\(announced)")
         var text = ""
         try await eventually("the running blade in the metrics", limit: 30) {
@@ -79,7 +83,7 @@ struct MetricsEndpointTests {
         #expect(text.contains("# TYPE clif_errors_total counter"))
         #expect(Self.get(port: port, path: "/other")?.contains("/metrics") == true)
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        try await offThePool { process.waitUntilExit() }
         #expect(process.terminationStatus == 130)
     }
 }

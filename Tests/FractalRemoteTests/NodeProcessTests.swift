@@ -415,6 +415,7 @@ final class FractalChildProcess: @unchecked Sendable {
     private var errData = Data()
     private var outEnded = false
     private var errEnded = false
+    private var stdoutIgnored = false
 
     init(executable: URL, arguments: [String], directory: URL) throws {
         process.executableURL = executable
@@ -423,23 +424,30 @@ final class FractalChildProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.withLock {
-                if data.isEmpty { self.outEnded = true } else { self.outData.append(data) }
-            }
-            if data.isEmpty { handle.readabilityHandler = nil }
-        }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.withLock {
-                if data.isEmpty { self.errEnded = true } else { self.errData.append(data) }
-            }
-            if data.isEmpty { handle.readabilityHandler = nil }
-        }
         try process.run()
+        // Blocking reads on threads of their own: a readabilityHandler's teardown races the
+        // pipe's close in libdispatch on Linux and can crash the whole test process.
+        read(output.fileHandleForReading) { process, data in
+            if data.isEmpty { process.outEnded = true } else { process.outData.append(data) }
+            return !process.stdoutIgnored
+        }
+        read(errors.fileHandleForReading) { process, data in
+            if data.isEmpty { process.errEnded = true } else { process.errData.append(data) }
+            return true
+        }
+    }
+
+    /// Reads `handle` until its end, or until `deliver` says to stop (then what the process
+    /// writes stays in the pipe).
+    private func read(_ handle: FileHandle, _ deliver: @escaping @Sendable (FractalChildProcess, Data) -> Bool) {
+        Thread { [weak self] in
+            while true {
+                let data = handle.availableData
+                guard let self else { return }
+                let goOn = self.lock.withLock { deliver(self, data) }
+                if data.isEmpty || !goOn { return }
+            }
+        }.start()
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -449,7 +457,7 @@ final class FractalChildProcess: @unchecked Sendable {
 
     /// Leaves what the process writes to standard output in the pipe from now on.
     func stopReadingStdout() {
-        output.fileHandleForReading.readabilityHandler = nil
+        lock.withLock { stdoutIgnored = true }
     }
 
     func signal(_ number: Int32) {
@@ -485,7 +493,7 @@ final class FractalChildProcess: @unchecked Sendable {
         }
         // Let the reading handlers collect what is left in the pipes (bounded: a grandchild may hold them).
         let drained = ContinuousClock.now + .seconds(2)
-        while ContinuousClock.now < drained, !lock.withLock({ errEnded && (outEnded || output.fileHandleForReading.readabilityHandler == nil) }) {
+        while ContinuousClock.now < drained, !lock.withLock({ errEnded && (outEnded || stdoutIgnored) }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         switch process.terminationReason {

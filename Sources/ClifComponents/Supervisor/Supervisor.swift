@@ -171,13 +171,16 @@ public final class Supervisor: TestControl {
             let now = Self.nowMilliseconds() - live.start
             var flagged: [(String, String, Int64, Int64)] = []
             for (id, info) in live.info where info.eventTypes.contains(where: { $0.name == "cpu" }) {
-                guard let server = info.server["clif.server"], let busy = live.blades[id]?.probes["cpu"]?["%busy"] else { continue }
+                // A probe that has ended (or whose node is lost) says nothing of now.
+                guard let server = info.server["clif.server"], let status = live.blades[id], !Self.hasEnded(status.state),
+                      let busy = status.probes["cpu"]?["%busy"] else { continue }
                 guard busy > threshold else { live.aboveSince[server] = nil; continue }
                 let since = live.aboveSince[server] ?? now
                 live.aboveSince[server] = since
                 guard now - since > allowed, !live.saturated.contains(server) else { continue }
                 live.saturated.insert(server)
-                for (injector, other) in live.info where other.server["clif.server"] == server && other.eventTypes.contains(.action) {
+                for (injector, other) in live.info where other.server["clif.server"] == server && other.eventTypes.contains(.action)
+                    && !Self.hasEnded(live.blades[injector]?.state ?? .running) {
                     live.blades[injector]?.saturated = true
                     flagged.append((injector, server, since, now))
                 }
@@ -278,6 +281,8 @@ public final class Supervisor: TestControl {
             return results
         }
     }
+
+    static func hasEnded(_ state: BladeState) -> Bool { [.completed, .stopped, .aborted].contains(state) }
 
     static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -7,19 +7,19 @@ import Histogram
 /// percentiles.
 public struct ActionStatistics: Sendable, Codable {
     /// Successful calls.
-    public private(set) var calls: UInt64 = 0
-    public private(set) var errors: UInt64 = 0
-    public private(set) var errorsByKind: [String: UInt64] = [:]
+    public internal(set) var calls: UInt64 = 0
+    public internal(set) var errors: UInt64 = 0
+    public internal(set) var errorsByKind: [String: UInt64] = [:]
     /// Latency of successful calls from their intended start (the service time in a closed
     /// model), in microseconds.
-    public private(set) var latency: Histogram<UInt64>
+    public internal(set) var latency: Histogram<UInt64>
     /// Service time of successful calls (from the actual send), in microseconds.
-    public private(set) var service: Histogram<UInt64>
+    public internal(set) var service: Histogram<UInt64>
     /// Exact sums of the latencies of successful calls, in microseconds, for mean and std dev.
-    public private(set) var sum: Double = 0
-    public private(set) var sumOfSquares: Double = 0
-    public private(set) var minimum: UInt64 = .max
-    public private(set) var maximum: UInt64 = 0
+    public internal(set) var sum: Double = 0
+    public internal(set) var sumOfSquares: Double = 0
+    public internal(set) var minimum: UInt64 = .max
+    public internal(set) var maximum: UInt64 = 0
 
     /// An hour, in microseconds: longer latencies are recorded as an hour.
     public static let highestValue: UInt64 = 3_600_000_000

@@ -1,4 +1,5 @@
 import ClifCore
+import Foundation
 import Synchronization
 
 /// `Wait`: a sample that takes `ms` on the engine's clock, and one that stalls while the clock
@@ -60,4 +61,12 @@ func registry(stall: ClosedRange<Int64>? = nil) -> PluginRegistry {
     let registry = PluginRegistry()
     registry.register(WaitPlugin(stall: stall))
     return registry
+}
+
+/// Runs blocking work (waiting for a process, reading a pipe, a socket) on a thread of its
+/// own, so that it never holds one of the few threads every test's tasks share.
+func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
 }
