@@ -4,7 +4,9 @@ import NIOPosix
 
 /// `clif plugins`: what each plug-in offers, as docs/load-testing.md lists it.
 struct PluginsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plugins", abstract: "List the plug-ins, their samples, timers, controls, conditions and parameters.")
+    static let configuration = CommandConfiguration(
+        commandName: "plugins", abstract: "List the plug-ins, their samples, timers, controls, conditions and parameters.",
+        discussion: "Example: clif plugins --markdown > plugins.md")
 
     @Flag(help: "As a Markdown table.") var markdown = false
 

@@ -13,7 +13,9 @@ struct ScenarioCommand: AsyncParsableCommand {
         subcommands: [Check.self, Show.self])
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every problem of a scenario as file:line:column: error: …; exit 65 when there is an error.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print every problem of a scenario as file:line:column: error: …; exit 65 when there is an error.",
+            discussion: "Example: clif scenario check Examples/LoadTest/scenarios/browse.xis")
 
         @Argument(help: "The scenario file (.xis).") var file: String
 
@@ -33,7 +35,9 @@ struct ScenarioCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a scenario's plug-ins, behaviours and the population of each group over time.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a scenario's plug-ins, behaviours and the population of each group over time.",
+            discussion: "Example: clif scenario show Examples/LoadTest/scenarios/browse.xis")
 
         @Argument(help: "The scenario file (.xis).") var file: String
 

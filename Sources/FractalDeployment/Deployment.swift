@@ -96,7 +96,7 @@ public final class Deployment: Sendable {
             return Deployment(coordinator: coordinator, deployed: deployed, nodes: peers.mapValues(\.remoteName), processes: processes, logger: options.logger)
         } catch {
             await coordinator.shutdown()
-            processes.stopAll()
+            await processes.stopAll()
             throw error
         }
     }
@@ -125,7 +125,7 @@ public final class Deployment: Sendable {
         do { try await deployed.stop() } catch { logger.warning("stopping the architecture: \(error)") }
         await deployed.remove()
         await coordinator.shutdown()
-        processes.stopAll()
+        await processes.stopAll()
     }
 
     static func transports(_ identity: TLSIdentity?) throws -> TransportRegistry {

@@ -90,9 +90,20 @@ package final class NodeProcesses: @unchecked Sendable {
         return try await found.value()
     }
 
+    /// ``stopAll(grace:)`` on a thread of its own: its waits never hold a thread of the
+    /// tasks' shared pool.
+    package func stopAll(grace: Duration = .seconds(5)) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.stopAllWaiting(grace: grace)
+                continuation.resume()
+            }.start()
+        }
+    }
+
     /// Asks every started process to stop (SIGTERM), waits up to `grace` for them, then kills
-    /// those still running (SIGKILL).
-    package func stopAll(grace: Duration = .seconds(5)) {
+    /// those still running (SIGKILL). Blocks the calling thread meanwhile.
+    package func stopAllWaiting(grace: Duration = .seconds(5)) {
         let all = lock.withLock { () -> [(name: String, process: Process)] in
             defer { processes = [] }
             return processes

@@ -8,7 +8,13 @@ import Foundation
 package struct NodeCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Host components for remote factories: listen for a coordinator, or dial out to one.")
+        abstract: "Host components for remote factories: listen for a coordinator, or dial out to one.",
+        discussion: """
+        Examples:
+          node --listen tcp://0.0.0.0:7001 --name n1                 (a deployment names it <node name="n1" address="tcp://HOST:7001"/>)
+          node --join tcp://coordinator:7000 --name n2               (behind NAT: <joining-node name="n2"/>)
+          node --listen tls://0.0.0.0:7001 --name n1 --cert n1.pem --key n1.key --ca ca.pem
+        """)
 
     package init() {}
 

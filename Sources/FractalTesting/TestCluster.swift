@@ -159,7 +159,7 @@ public final class TestCluster: Sendable {
         } catch {
             await coordinator.shutdown()
             for node in nodes { await node.node?.shutdown() }
-            processes?.stopAll()
+            await processes?.stopAll()
             throw error
         }
         return TestCluster(coordinator: coordinator, mode: mode, registry: registry, transports: transports, nodes: nodes, processes: processes)
@@ -237,7 +237,7 @@ public final class TestCluster: Sendable {
         }
         await coordinator.shutdown()
         for node in nodes { await node.node?.shutdown() }
-        processes?.stopAll()
+        await processes?.stopAll()
         for folder in folders { try? FileManager.default.removeItem(at: folder) }
     }
 
