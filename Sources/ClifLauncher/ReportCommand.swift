@@ -51,17 +51,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only events dated at or before this many ms since the test started.", valueName: "ms"))
     var to: Int64?
 
-    @Option(name: .customLong("threshold"), help: ArgumentHelp("A pass/fail condition, e.g. \"p99 < 200ms\", \"errors < 1%\", \"rps > 1000\", \"p99{get home} < 200ms\" (repeatable).", valueName: "expr"))
-    var thresholds: [String] = []
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
-    var html: String?
-
-    @Option(help: ArgumentHelp("Write the thresholds as JUnit XML here (one test case a threshold).", valueName: "file"))
-    var junit: String?
-
-    @Option(help: ArgumentHelp("Write the statistics and threshold results as JSON here.", valueName: "file"))
-    var json: String?
+    @OptionGroup var reportOutputs: ReportOutputOptions
 
     @Flag(help: "Print the table tab-separated, as clifcmd quickstats does.")
     var tabSeparated = false
@@ -69,11 +59,6 @@ struct ReportCommand: ParsableCommand {
     static let thresholdFailed = ReportOutputs.thresholdFailed
 
     func validate() throws {
-        do {
-            _ = try Threshold.parse(thresholds)
-        } catch {
-            throw ValidationError(error.description)
-        }
         _ = try statisticsOptions()
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
     }
@@ -94,9 +79,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try statisticsOptions()
-        let parsed: [Threshold]
-        do { parsed = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
+        let outputs = try reportOutputs.outputs(options: statisticsOptions(), tabSeparated: tabSeparated)
 
         let report: ReportRun
         do {
@@ -111,6 +94,6 @@ struct ReportCommand: ParsableCommand {
         if report.skippedLines > 0 { printError("clif: \(report.skippedLines) malformed line\(report.skippedLines == 1 ? "" : "s") skipped") }
 
         print("run: \(report.folder.name) (\(report.folder.path))")
-        try ReportOutputs(thresholds: parsed, html: html, junit: junit, json: json, options: options, tabSeparated: tabSeparated).present(report)
+        try outputs.present(report)
     }
 }

@@ -58,20 +58,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No live line; only the quick statistics at the end.")
     var quiet = false
 
-    @Option(name: .customLong("threshold"), help: ArgumentHelp("A pass/fail condition on the run, e.g. \"p99 < 200ms\", \"errors < 1%\", \"rps > 1000\", \"p99{GET} < 200ms\" (repeatable; see clif report --help). A failed one exits 99.", valueName: "expr"))
-    var thresholds: [String] = []
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report here (with a test plan: beside the run folder by default).", valueName: "file"))
-    var html: String?
+    @OptionGroup var reportOutputs: ReportOutputOptions
 
     @Option(help: ArgumentHelp("With a test plan: serve the live figures for Prometheus at http://ADDRESS/metrics while the test runs (127.0.0.1:9464).", valueName: "address"))
     var metrics: String?
-
-    @Option(help: ArgumentHelp("Write the thresholds as JUnit XML here.", valueName: "file"))
-    var junit: String?
-
-    @Option(help: ArgumentHelp("Write the statistics and threshold results as JSON here (with a test plan: beside the run folder by default).", valueName: "file"))
-    var json: String?
 
     func validate() throws {
         if rate != nil && users != nil { throw ValidationError("give --rate (open model) or --users (closed model), not both") }
@@ -80,15 +70,11 @@ struct RunCommand: AsyncParsableCommand {
         if maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let metrics, MetricsEndpoint.address(metrics) == nil { throw ValidationError("--metrics takes HOST:PORT (127.0.0.1:9464), not '\(metrics)'") }
-        // Refused before any load starts.
-        do { _ = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
     }
 
     /// What to do with the finished run's report.
     func outputs(printsTable: Bool) throws -> ReportOutputs {
-        let parsed: [Threshold]
-        do { parsed = try Threshold.parse(thresholds) } catch { throw ValidationError(error.description) }
-        return ReportOutputs(thresholds: parsed, html: html, junit: junit, json: json, printsTable: printsTable)
+        try reportOutputs.outputs(printsTable: printsTable)
     }
 
     func run() async throws {
