@@ -27,9 +27,8 @@ public struct DiskSampler: ProbeSampler {
     public let procRoot: String
 
     private var path: String { procRoot + "/diskstats" }
-    /// Each device's counters at the previous reading: sectors read, sectors written, reads, writes.
-    private var previous: [[UInt64]]
-    private var previousTime: Int64
+    /// Sectors read and written (512 bytes each), reads, writes, since the previous reading.
+    private var rates: CounterRates
 
     public init(procRoot: String = "/proc", allDevices: Bool = false, at time: Int64 = 0) throws(ProbeError) {
         self.procRoot = procRoot
@@ -37,34 +36,15 @@ public struct DiskSampler: ProbeSampler {
         let names = Set(reading.map(\.name))
         let kept = allDevices ? reading : reading.filter { Self.isWholeDisk($0.name, among: names) }
         devices = kept.map(\.name)
-        previous = kept.map(\.counters)
-        previousTime = time
+        rates = CounterRates(kept, scales: [512, 512, 1, 1], at: time)
         var columns = Self.columns(prefix: "")
         for device in devices { columns += Self.columns(prefix: device + " ") }
         eventTypes = [ProbeEventType(name: "disk", columns: columns)]
     }
 
     public mutating func sample(at time: Int64) throws(ProbeError) -> [ProbeRow] {
-        let reading = try Self.read(path)
-        let seconds = Double(time - previousTime) / 1e9
-        previousTime = time
-        var totals = [0.0, 0, 0, 0]
-        var each: [Double] = []
-        each.reserveCapacity(devices.count * 4)
-        for (index, device) in devices.enumerated() {
-            guard let now = reading.first(where: { $0.name == device })?.counters else {
-                each += [0, 0, 0, 0]
-                continue
-            }
-            for field in 0..<4 {
-                let delta = Double(now[field].counterDelta(since: previous[index][field])) * (field < 2 ? 512 : 1)
-                let rate = seconds > 0 ? delta / seconds : 0
-                totals[field] += rate
-                each.append(rate)
-            }
-            previous[index] = now
-        }
-        return [ProbeRow(eventType: eventTypes[0], date: time / 1_000_000, values: totals + each)]
+        let values = rates.rates(try Self.read(path), at: time)
+        return [ProbeRow(eventType: eventTypes[0], date: time / 1_000_000, values: values)]
     }
 
     /// Whether `name` is a whole disk rather than a partition of one of `names`, or a loop, RAM,

@@ -21,41 +21,22 @@ public struct NetworkSampler: ProbeSampler {
     public let procRoot: String
 
     private var path: String { procRoot + "/net/dev" }
-    /// Each interface's counters at the previous reading: bytes in, bytes out, packets in, packets out.
-    private var previous: [[UInt64]]
-    private var previousTime: Int64
+    /// Bytes in, bytes out, packets in, packets out, since the previous reading.
+    private var rates: CounterRates
 
     public init(procRoot: String = "/proc", includeLoopback: Bool = false, at time: Int64 = 0) throws(ProbeError) {
         self.procRoot = procRoot
         let reading = try Self.read(procRoot + "/net/dev").filter { includeLoopback || $0.name != "lo" }
         interfaces = reading.map(\.name)
-        previous = reading.map(\.counters)
-        previousTime = time
+        rates = CounterRates(reading, scales: [1, 1, 1, 1], at: time)
         var columns = Self.columns(prefix: "")
         for interface in interfaces { columns += Self.columns(prefix: interface + " ") }
         eventTypes = [ProbeEventType(name: "network", columns: columns)]
     }
 
     public mutating func sample(at time: Int64) throws(ProbeError) -> [ProbeRow] {
-        let reading = try Self.read(path)
-        let seconds = Double(time - previousTime) / 1e9
-        previousTime = time
-        var totals = [0.0, 0, 0, 0]
-        var each: [Double] = []
-        each.reserveCapacity(interfaces.count * 4)
-        for (index, interface) in interfaces.enumerated() {
-            guard let now = reading.first(where: { $0.name == interface })?.counters else {
-                each += [0, 0, 0, 0]
-                continue
-            }
-            for field in 0..<4 {
-                let rate = seconds > 0 ? Double(now[field].counterDelta(since: previous[index][field])) / seconds : 0
-                totals[field] += rate
-                each.append(rate)
-            }
-            previous[index] = now
-        }
-        return [ProbeRow(eventType: eventTypes[0], date: time / 1_000_000, values: totals + each)]
+        let values = rates.rates(try Self.read(path), at: time)
+        return [ProbeRow(eventType: eventTypes[0], date: time / 1_000_000, values: values)]
     }
 
     private static func columns(prefix: String) -> [ProbeColumn] {
