@@ -23,7 +23,60 @@ struct PlanRun {
     /// Where to serve the live figures for Prometheus, if anywhere.
     var metrics: (host: String, port: Int)?
 
+    /// Whether `target` names an architecture (a `.fractal` file or a dotted definition name)
+    /// rather than a scenario or a test plan.
+    static func isArchitecture(_ target: String) -> Bool {
+        if target.hasSuffix(".fractal") { return true }
+        return !target.hasSuffix(".xis") && !target.hasSuffix(".ctp") && !target.contains("/") && target.contains(".")
+    }
+
     func run() async throws {
+        let descriptor = try readDeployment()
+        let scratch = NSTemporaryDirectory() + "clif-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let name: String
+        let planText: String
+        let componentPlan: ComponentPlan
+        do {
+            if Self.isArchitecture(planPath) {
+                // A test written in ADL: its top component serves `control` (clif.TestControl).
+                if duration != nil { printError("clif: warning: --duration does not apply to a test written in ADL: set its injectors' duration argument") }
+                componentPlan = try ADL.resolve(planPath, searchPath: searchPath)
+                guard componentPlan.interfaces.contains(where: { $0.type.name == "control" && $0.type.signature == "clif.TestControl" }) else {
+                    printError("\(componentPlan.location): error: '\(componentPlan.name)' has no server interface 'control' of signature clif.TestControl: bind it to a clif.Supervisor's control (see clif plan show PLAN.ctp --adl)")
+                    throw ExitCode(ExitStatus.dataError)
+                }
+                name = Self.definitionName(componentPlan.name.split(separator: ".").last.map(String.init) ?? componentPlan.name)
+                planText = "#CLIF test plan\n#the architecture \(componentPlan.name)\n"
+            } else {
+                let plan = try readPlan(servers: Set(descriptor.virtualNodes.keys))
+                name = URL(fileURLWithPath: planPath).deletingPathExtension().lastPathComponent
+                let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration)
+                componentPlan = try ADL.resolve(try architecture.write(in: scratch), searchPath: searchPath)
+                planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
+            }
+        } catch let error as ScenarioDiagnostics {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        } catch let error as ADLError {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+        try await run(componentPlan, on: descriptor, name: name, planText: planText)
+    }
+
+    private func readDeployment() throws -> DeploymentDescriptor {
+        guard let deploymentPath else { return DeploymentDescriptor(virtualNodes: [:]) }
+        try requireFile(deploymentPath)
+        do { return try DeploymentDescriptor.read(deploymentPath) } catch let error as ADLError {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(ExitStatus.dataError)
+        }
+    }
+
+    /// The test plan, its warnings printed; its servers must be among `servers`.
+    private func readPlan(servers: Set<String>) throws -> TestPlan {
         let plan: TestPlan
         do {
             plan = try TestPlan.read(file: planPath)
@@ -32,36 +85,15 @@ struct PlanRun {
             throw ExitCode(ExitStatus.dataError)
         }
         for warning in plan.warnings { printError(warning.description) }
-        var descriptor = DeploymentDescriptor(virtualNodes: [:])
-        if let deploymentPath {
-            try requireFile(deploymentPath)
-            do { descriptor = try DeploymentDescriptor.read(deploymentPath) } catch let error as ADLError {
-                for diagnostic in error.diagnostics { printError(diagnostic.description) }
-                throw ExitCode(ExitStatus.dataError)
-            }
-        }
-        let unknown = plan.unknownServers(Set(descriptor.virtualNodes.keys))
+        let unknown = plan.unknownServers(servers)
         if !unknown.isEmpty {
             for diagnostic in unknown { printError(diagnostic.description + (deploymentPath == nil ? "; give --deployment FILE naming it" : "")) }
             throw ExitCode(ExitStatus.dataError)
         }
+        return plan
+    }
 
-        let name = URL(fileURLWithPath: planPath).deletingPathExtension().lastPathComponent
-        let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration)
-        let scratch = NSTemporaryDirectory() + "clif-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let componentPlan: ComponentPlan
-        do {
-            componentPlan = try ADL.resolve(try architecture.write(in: scratch), searchPath: searchPath)
-        } catch let error as ScenarioDiagnostics {
-            for diagnostic in error.diagnostics { printError(diagnostic.description) }
-            throw ExitCode(ExitStatus.dataError)
-        } catch let error as ADLError {
-            for diagnostic in error.diagnostics { printError(diagnostic.description) }
-            throw ExitCode(ExitStatus.dataError)
-        }
-
+    private func run(_ componentPlan: ComponentPlan, on descriptor: DeploymentDescriptor, name: String, planText: String) async throws {
         let options = Deployment.Options(name: "supervisor", logger: Logger.launcher("clif.deployment"))
         let deployment: Deployment
         do {
@@ -94,7 +126,6 @@ struct PlanRun {
             }
             defer { signal.cancel() }
             let console = Task { await Self.liveConsole(control, quiet: quiet, metrics: live) }
-            let planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
             do {
                 outcome = try await control.run(TestRequest(name: name, plan: planText))
             } catch { failure = error }

@@ -16,11 +16,12 @@ struct RunCommand: AsyncParsableCommand {
         Examples:
           clif run scenarios/browse.xis --users 20 --duration 30s --report report
           clif run plans/two-injectors.ctp --deployment deployments/two-nodes.xml --report report
+          clif run my.tests.Shop --adl-path adl --deployment deployments/two-nodes.xml     (a test written in ADL)
         A test plan's blades whose server is `local host` run in this process; the others on the node \
         the deployment maps their server (a virtual node) to.
         """)
 
-    @Argument(help: "The scenario file (.xis), or a CLIF test plan (.ctp).") var scenario: String
+    @Argument(help: "The scenario file (.xis), a CLIF test plan (.ctp), or a test architecture (a .fractal file or a definition name whose top serves control: clif.TestControl).") var scenario: String
 
     @Option(help: "With a test plan: a deployment descriptor mapping its servers (virtual nodes) to nodes.")
     var deployment: String?
@@ -78,8 +79,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try requireFile(scenario)
-        if scenario.hasSuffix(".ctp") {
+        if !PlanRun.isArchitecture(scenario) || scenario.hasSuffix(".fractal") { try requireFile(scenario) }
+        if scenario.hasSuffix(".ctp") || PlanRun.isArchitecture(scenario) {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
                               quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true),
                               metrics: metrics.flatMap(MetricsEndpoint.address)).run()

@@ -37,3 +37,48 @@ struct ClifCommandTests {
         #expect(events.count == server.served)
     }
 }
+
+@Suite("clif run with test plans and architectures")
+struct ClifPlanCommandTests {
+    func clif(_ arguments: [String], in folder: String) async throws -> (status: Int32, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = try await offThePool { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        try await offThePool { process.waitUntilExit() }
+        return (process.terminationStatus, text)
+    }
+
+    @Test func aBadPlanOrArchitectureExits65WithLocatedErrorsAndAFailedThresholdExits99() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ClifCommandTests.clif), "no \(ClifCommandTests.clif): build it with swift build")
+        let folder = NSTemporaryDirectory() + "clif-plans-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try await StubHTTPServer.start()
+        defer { Task { await server.stop() } }
+        _ = try loopingGetScenario(base: server.baseURL, in: folder, users: 1)
+        try "blade.0.id=a\nblade.0.server=far\nblade.0.injector=IsacRunner\nblade.0.argument=get.xis\n".write(toFile: folder + "/far.ctp", atomically: true, encoding: .utf8)
+        let far = try await clif(["run", "far.ctp"], in: folder)
+        #expect(far.status == 65)
+        #expect(far.errors.contains("far.ctp:2:1: error: blade 'a' runs on server 'far'"))
+
+        try #"<definition name="x.NoControl"><component name="s" definition="clif.Supervisor"/></definition>"#
+            .write(toFile: folder + "/nocontrol.fractal", atomically: true, encoding: .utf8)
+        let noControl = try await clif(["run", "nocontrol.fractal"], in: folder)
+        #expect(noControl.status == 65)
+        #expect(noControl.errors.contains("nocontrol.fractal:1:1: error:") && noControl.errors.contains("clif.TestControl"))
+
+        let badThreshold = try await clif(["run", "far.ctp", "--threshold", "p99 <"], in: folder)
+        #expect(badThreshold.status == 64)
+
+        try "blade.0.id=a\nblade.0.server=local host\nblade.0.injector=IsacRunner\nblade.0.argument=get.xis\n".write(toFile: folder + "/local.ctp", atomically: true, encoding: .utf8)
+        let failed = try await clif(["run", "local.ctp", "--duration", "1s", "--quiet", "--threshold", "rps > 100000000", "--junit", "clif.xml"], in: folder)
+        #expect(failed.status == 99)
+        #expect(try String(contentsOfFile: folder + "/clif.xml", encoding: .utf8).contains("<failure"))
+    }
+}
