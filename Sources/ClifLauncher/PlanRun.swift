@@ -143,6 +143,10 @@ struct PlanRun {
             printError("clif: blade \(blade.id) aborted at \(Double(blade.date) / 1000) s: \(blade.reason ?? "no reason given")")
         }
         print("report: \(outcome.runFolder)")
+        let distribution = outcome.runFolder + ".hgrm"
+        if FileManager.default.createFile(atPath: distribution, contents: Data(PercentileDistribution.text(of: outcome.intervals).utf8)) {
+            print("percentile distribution: \(distribution)")
+        }
         var outputs = outputs
         outputs.html = outputs.html ?? outcome.runFolder + ".html"
         outputs.json = outputs.json ?? outcome.runFolder + ".json"
