@@ -83,12 +83,23 @@ public final class TestCluster: Sendable {
     ///   - registry: for the coordinator and nodes in this process. Register the components'
     ///     signatures in it (and their content classes, for nodes in this process).
     ///   - options: the coordinator's peers' options, and those of nodes in this process. Node
-    ///     processes use their command's (`fractal node --loss-timeout`).
+    ///     processes use their command's (`fractal node --loss-timeout`). By default
+    ///     ``TestCluster/defaultOptions``: a test suite's tasks share a few threads, and a node
+    ///     must not be declared lost because its heartbeats waited behind other tests.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws; ``TestClusterError`` for bad names or a missing node
     ///   command; `RemoteError` when a node cannot be started or reached.
+    /// Peer options for tests: a loss timeout of 30 s (heartbeats each second). Pass shorter
+    /// ones to a test that waits for a node to be declared lost by its silence.
+    public static var defaultOptions: PeerOptions {
+        var options = PeerOptions()
+        options.heartbeatInterval = .seconds(1)
+        options.lossTimeout = .seconds(30)
+        return options
+    }
+
     public static func withNodes<Result>(
-        _ names: [String], mode: Mode = .inMemory, registry: Registry = .shared, options: PeerOptions = PeerOptions(),
+        _ names: [String], mode: Mode = .inMemory, registry: Registry = .shared, options: PeerOptions = TestCluster.defaultOptions,
         coordinatorName: String = "coordinator", isolation: isolated (any Actor)? = #isolation,
         _ body: (TestCluster) async throws -> Result
     ) async throws -> Result {

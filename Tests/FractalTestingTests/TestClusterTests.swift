@@ -137,7 +137,9 @@ import Testing
 
     @Test(arguments: [Where.inMemory, .processes])
     func aSilentNodeIsDeclaredLostByHeartbeats(_ place: Where) async throws {
-        try await TestCluster.withNodes(["n1", "n2"], mode: try place.mode(), registry: World.registry) { cluster in
+        var quickLoss = PeerOptions()
+        quickLoss.lossTimeout = .seconds(3)
+        try await TestCluster.withNodes(["n1", "n2"], mode: try place.mode(), registry: World.registry, options: quickLoss) { cluster in
             let app = try await cluster.deploy(adl: World.crossNode, placement: World.distributed, searchPath: [World.adl])
             let server = try app.interface(named: "s").callable(as: (any Service).self)
             try await server.print("before the silence")
