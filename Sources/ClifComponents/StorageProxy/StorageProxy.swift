@@ -4,7 +4,8 @@ import Synchronization
 
 /// The content of a storage proxy (`ADL/clif/StorageProxy.fractal`): buffers its blade's
 /// events and sends them to the storage in batches while the test runs (every `period` ms, or
-/// sooner past `batchSize` events), so that a lost node loses at most its last unsent batch.
+/// sooner past `batchSize` events, without waiting unless four batches are held), so that a
+/// lost node loses at most what it had not sent.
 /// A batch the storage could not take stays buffered and goes with the next.
 public final class StorageProxy: EventSink, StorageProxyControl, LifeCycleAware {
     /// The blade's id: how the storage files its events.
@@ -35,11 +36,17 @@ public final class StorageProxy: EventSink, StorageProxyControl, LifeCycleAware 
     }
 
     public func receive(_ batch: EventBatch) async throws {
-        let full = buffer.withLock { buffer -> Bool in
+        let (full, overfull) = buffer.withLock { buffer -> (Bool, Bool) in
             buffer.pending.append(batch)
-            return buffer.pending.count >= batchSize.value
+            return (buffer.pending.count >= batchSize.value, buffer.pending.count >= 4 * batchSize.value)
         }
-        if full { _ = try? await flush() }
+        // A full buffer starts a send while the blade goes on; only a storage that falls four
+        // batches behind makes the blade wait (so that memory stays bounded).
+        if overfull {
+            _ = try? await flush()
+        } else if full {
+            Task { _ = try? await self.flush() }
+        }
     }
 
     public func flush() async throws -> Int {
