@@ -37,59 +37,69 @@ struct SynchroTests {
         return outcome
     }
 
+    static func waitN(_ lock: String, timeout: Int) -> String {
+        #"<control use="sync" name="waitN"><params><param name="lock" value="\#(lock)"/><param name="timeout" value="\#(timeout)"/><param name="times" value="1"/></params></control>"#
+    }
+
+    /// A temporary folder for `body`, removed after it.
+    static func inFolder<T>(_ body: (String) async throws -> T) async throws -> T {
+        let folder = NSTemporaryDirectory() + "clif-synchro-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try await body(folder)
+    }
+
     static func get(_ uri: String) -> String {
         #"<sample use="http" name="get"><params><param name="uri" value="\#(uri)"/></params></sample>"#
     }
 
     @Test func sessionsOfOneInjectorWaitForALockAnotherInjectorNotifies() async throws {
-        let folder = NSTemporaryDirectory() + "clif-synchro-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let nginx = try Nginx()
-        // Waiters: 3 sessions wait for "go", then GET /echo. Notifiers: 2 sessions GET / five
-        // times, meet (a barrier of 2), then notify "go". Sessions that end are replaced for 1 s.
-        try Self.scenario("waiter", base: nginx.baseURL, users: 3, steps: """
-            <control use="sync" name="waitN"><params><param name="lock" value="go"/><param name="timeout" value="30000"/><param name="times" value="1"/></params></control>
-            \(Self.get("/echo"))
-            """, in: folder)
-        try Self.scenario("notifier", base: nginx.baseURL, users: 2, steps: String(repeating: Self.get("/"), count: 5) + """
-            <control use="sync" name="rendez-vous"><params><param name="lock" value="done"/><param name="timeout" value="30000"/><param name="times" value="2"/></params></control>
-            <control use="sync" name="notify"><params><param name="lock" value="go"/></params></control>
-            """, in: folder)
-        let outcome = try await Self.run("""
-            blade.0.id=waiters\nblade.0.server=local host\nblade.0.injector=IsacRunner\nblade.0.argument=waiter.xis
-            blade.1.id=notifiers\nblade.1.server=local host\nblade.1.injector=IsacRunner\nblade.1.argument=notifier.xis
-            blade.2.id=sync_default\nblade.2.server=local host\nblade.2.injector=Synchro\nblade.2.argument=
-            """, in: folder)
-        nginx.stop()
-        for blade in outcome.blades { #expect(blade.state == .completed || blade.state == .stopped, "\(blade)") }
-        let log = try nginx.loggedRequests()
-        #expect(log.filter { $0.hasSuffix(" /echo") }.count >= 3)
-        // The five GET / of both first notifiers came before the first waiter's request.
-        let firstWaiter = try #require(log.firstIndex { $0.hasSuffix(" /echo") })
-        #expect(log[..<firstWaiter].filter { $0.hasSuffix(" /") }.count >= 10)
+        try await Self.inFolder { folder in
+            let nginx = try Nginx()
+            // Waiters: 3 sessions wait for "go", then GET /echo. Notifiers: 2 sessions GET / five
+            // times, meet (a barrier of 2), then notify "go". Sessions that end are replaced for 1 s.
+            try Self.scenario("waiter", base: nginx.baseURL, users: 3, steps: """
+                \(Self.waitN("go", timeout: 30_000))
+                \(Self.get("/echo"))
+                """, in: folder)
+            try Self.scenario("notifier", base: nginx.baseURL, users: 2, steps: String(repeating: Self.get("/"), count: 5) + """
+                <control use="sync" name="rendez-vous"><params><param name="lock" value="done"/><param name="timeout" value="30000"/><param name="times" value="2"/></params></control>
+                <control use="sync" name="notify"><params><param name="lock" value="go"/></params></control>
+                """, in: folder)
+            let outcome = try await Self.run("""
+                blade.0.id=waiters\nblade.0.server=local host\nblade.0.injector=IsacRunner\nblade.0.argument=waiter.xis
+                blade.1.id=notifiers\nblade.1.server=local host\nblade.1.injector=IsacRunner\nblade.1.argument=notifier.xis
+                blade.2.id=sync_default\nblade.2.server=local host\nblade.2.injector=Synchro\nblade.2.argument=
+                """, in: folder)
+            nginx.stop()
+            for blade in outcome.blades { #expect(blade.state == .completed || blade.state == .stopped, "\(blade)") }
+            let log = try nginx.loggedRequests()
+            #expect(log.filter { $0.hasSuffix(" /echo") }.count >= 3)
+            // The five GET / of both first notifiers came before the first waiter's request.
+            let firstWaiter = try #require(log.firstIndex { $0.hasSuffix(" /echo") })
+            #expect(log[..<firstWaiter].filter { $0.hasSuffix(" /") }.count >= 10)
+        }
     }
 
     @Test func aLockNobodyNotifiesEndsTheWaitWithAnAlarmNotAHang() async throws {
-        let folder = NSTemporaryDirectory() + "clif-synchro-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let nginx = try Nginx()
-        try Self.scenario("waiter", base: nginx.baseURL, users: 1, steps: """
-            <control use="sync" name="waitN"><params><param name="lock" value="never"/><param name="timeout" value="300"/><param name="times" value="1"/></params></control>
-            \(Self.get("/echo"))
-            """, in: folder)
-        let outcome = try await Self.run("""
-            blade.0.id=waiter\nblade.0.server=local host\nblade.0.injector=IsacRunner\nblade.0.argument=waiter.xis
-            blade.1.id=sync\nblade.1.server=local host\nblade.1.injector=Synchro\nblade.1.argument=
-            """, in: folder)
-        nginx.stop()
-        #expect(outcome.blades.first { $0.id == "waiter" }?.state == .completed)
-        let alarm = try String(contentsOfFile: outcome.runFolder + "/waiter/alarm", encoding: .utf8)
-        #expect(alarm.contains("waited 300 ms for lock 'never'"))
-        // The session went on after the alarm: one request per wait that timed out.
-        let waits = alarm.split(separator: "\n").filter { $0.contains("waited 300 ms") }.count
-        #expect(try nginx.loggedRequests().filter { $0.hasSuffix(" /echo") }.count == waits)
+        try await Self.inFolder { folder in
+            let nginx = try Nginx()
+            try Self.scenario("waiter", base: nginx.baseURL, users: 1, steps: """
+                \(Self.waitN("never", timeout: 300))
+                \(Self.get("/echo"))
+                """, in: folder)
+            let outcome = try await Self.run("""
+                blade.0.id=waiter\nblade.0.server=local host\nblade.0.injector=IsacRunner\nblade.0.argument=waiter.xis
+                blade.1.id=sync\nblade.1.server=local host\nblade.1.injector=Synchro\nblade.1.argument=
+                """, in: folder)
+            nginx.stop()
+            #expect(outcome.blades.first { $0.id == "waiter" }?.state == .completed)
+            let alarm = try String(contentsOfFile: outcome.runFolder + "/waiter/alarm", encoding: .utf8)
+            #expect(alarm.contains("waited 300 ms for lock 'never'"))
+            // The session went on after the alarm: one request per wait that timed out.
+            let waits = alarm.split(separator: "\n").filter { $0.contains("waited 300 ms") }.count
+            #expect(try nginx.loggedRequests().filter { $0.hasSuffix(" /echo") }.count == waits)
+        }
     }
 }
 
