@@ -127,3 +127,39 @@ extension SynchroLocksTests {
         #expect(try await locks.wait("c", count: 1, milliseconds: 0) == 0)
     }
 }
+
+extension SynchroLocksTests {
+    /// The locks of a Synchro blade whose node is gone.
+    struct LostLocks: SynchroLocks {
+        struct Lost: Error, CustomStringConvertible { var description: String { "node n3: lost" } }
+        func notify(_ lock: String) async throws -> Int { throw Lost() }
+        func wait(_ lock: String, count: Int, milliseconds: Int) async throws -> Int { throw Lost() }
+        func count(_ lock: String) async throws -> Int { throw Lost() }
+    }
+
+    @Test func aWaitOnALostSynchroBladeEndsWithAnAlarmAndTheSessionGoesOn() async throws {
+        let plugins = registry()
+        plugins.register(SynchroPlugin(locks: LostLocks()))
+        let wait = Step.control(OperationUse(use: "sync", name: "waitN", parameters: Parameters(["lock": "go", "timeout": "60000", "times": "1"])))
+        let sample = Step.sample(OperationUse(use: "w", name: "wait", parameters: Parameters(["ms": "1"])))
+        let scenario = Scenario(plugins: [PluginUse(id: "w", plugin: "Wait"), PluginUse(id: "sync", plugin: "Synchro")],
+                                behaviors: [Behavior(id: "B0", steps: [wait, sample])])
+        let clock = ManualClock()
+        let profile = OpenProfile(behavior: "B0", rate: .constant(1, for: 1), maxSessions: 1)
+        let engine = try LoadEngine(scenario: try CompiledScenario(scenario, plugins: plugins), profile: .open(profile), clock: clock,
+                                    options: EngineOptions(keepsEvents: true))
+        let run = Task { await engine.run() }
+        // The wait fails at once (no 60 s wait): the session reaches its 1 ms sample.
+        try await eventually("the sample after the wait") { engine.busySessions == 1 && clock.sleeperCount >= 2 }
+        for ms in 1...1_100 {
+            clock.advance(to: Int64(ms) * 1_000_000)
+            await Task.yield()
+        }
+        try await eventually("the end of the run") { engine.activeSessions == 0 && engine.arrivals >= 1 }
+        clock.advance(to: 20 * 1_000_000_000)
+        _ = await run.value
+        let alarms = engine.recorder.drainAlarms()
+        #expect(alarms.contains { $0.severity == 2 && $0.message.contains("lock 'go': the Synchro blade cannot be reached (node n3: lost)") })
+        #expect(engine.recorder.drainEvents().count == 1)
+    }
+}
