@@ -3,7 +3,7 @@ import Fractal
 /// The load-testing components, registered under the names `ADL/clif/` uses.
 public enum ClifComponents {
     /// Registers every content class and interface of a CLIF test: injector, probe, blade
-    /// adapter, data collector, storage proxy, file storage, supervisor, Synchro locks.
+    /// adapter, data collector, storage proxy, file storage, supervisor, Synchro locks, analyzer.
     public static func register(in registry: Registry = .shared) {
         Injector.register(in: registry)
         Probe.register(in: registry)
@@ -13,5 +13,6 @@ public enum ClifComponents {
         FileStorage.register(in: registry)
         Supervisor.register(in: registry)
         SynchroServer.register(in: registry)
+        Analyzer.register(in: registry)
     }
 }

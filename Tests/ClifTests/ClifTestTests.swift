@@ -81,6 +81,13 @@ struct ClifTestTests {
         #expect(!cpu.isEmpty)
         #expect(FileManager.default.fileExists(atPath: outcome.runFolder + ".ctp"))
         #expect(try String(contentsOfFile: outcome.runFolder + "/inj1/action.classname", encoding: .utf8) == "org.ow2.clif.storage.api.ActionEvent\n")
+
+        // The test's analyzer: the quick statistics of both injectors' events, and thresholds.
+        let analysis = try world.component.interface(named: "analysis").callable(as: (any Analysis).self)
+        let result = try await analysis.analyze(outcome.runFolder, thresholds: ["errors == 0", "calls > 100000000"])
+        #expect(result.table.contains("GLOBAL LOAD"))
+        #expect(result.table.contains(" \(inj1.count + inj2.count) "))
+        #expect(result.thresholds.map(\.passed) == [true, false])
         await world.finish()
     }
 

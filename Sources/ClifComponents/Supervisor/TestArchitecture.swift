@@ -2,7 +2,7 @@ import ClifCore
 import Foundation
 import FractalXML
 
-/// A CLIF test as a Fractal architecture: a supervisor, a file storage and one blade per
+/// A CLIF test as a Fractal architecture: a supervisor, a file storage, an analyzer and one blade per
 /// blade of a test plan, each blade on the virtual node named like its server (none for
 /// `local host`: it runs beside the supervisor).
 ///
@@ -101,10 +101,13 @@ public struct TestArchitecture: Sendable {
         <!-- The CLIF test \(Self.escape(name)), from \(Self.escape(plan.file ?? "a test plan")). -->
         <definition name="clif.test.\(Self.escape(name))">
           <interface name="control" role="server" signature="clif.TestControl"/>
+          <interface name="analysis" role="server" signature="clif.Analysis"/>
           <component name="supervisor" definition="clif.Supervisor"/>
+          <component name="analyzer" definition="clif.Analyzer"/>
           <component name="storage" definition="clif.FileStorage(\(Self.escape(reportDirectory)))"/>
         \(components.joined(separator: "\n"))
           <binding client="this.control" server="supervisor.control"/>
+          <binding client="this.analysis" server="analyzer.analysis"/>
           <binding client="supervisor.storage" server="storage.admin"/>
         \(bindings.joined(separator: "\n"))
           <controller desc="composite"/>
