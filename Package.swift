@@ -84,7 +84,7 @@ let package = Package(
         // Distribution: transports, the wire protocol, peers, nodes.
         .target(
             name: "FractalRemote",
-            dependencies: ["Fractal", "FractalADL"],
+            dependencies: ["Fractal", "FractalADL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // TCP (and TLS) transports on SwiftNIO.

@@ -73,7 +73,9 @@ public final class Deployment: Sendable {
     /// - Throws: ``RemoteError`` naming the node, ``FractalError`` naming the component, or
     ///   ``ADLError``; nothing stays on any node and no process started is left running.
     public static func launch(_ plan: ComponentPlan, on descriptor: DeploymentDescriptor, options: Options = Options()) async throws -> Deployment {
-        let coordinator = Node(name: options.name, transports: try transports(options.tls), options: options.peerOptions)
+        var peerOptions = options.peerOptions
+        peerOptions.logger = options.logger
+        let coordinator = Node(name: options.name, transports: try transports(options.tls), options: peerOptions)
         let processes = NodeProcesses(nodeCommand: options.nodeCommand, logger: options.logger)
         do {
             if let listen = options.listen {

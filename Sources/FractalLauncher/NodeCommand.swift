@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Fractal
 import FractalNIO
 import FractalRemote
@@ -41,7 +42,8 @@ package struct NodeCommand: AsyncParsableCommand {
     }
 
     package func run() async throws {
-        let options = PeerOptions(lossTimeout: lossTimeout)
+        var options = PeerOptions(lossTimeout: lossTimeout)
+        options.logger = Logger.launcher("fractal.node")
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),
                                 join: try join.map(NodeAddress.init(parsing:)), say: announce)

@@ -137,10 +137,10 @@ public struct Deployer: Sendable {
         do {
             let reached = try await control.connect(address.description)
             if reached != server {
-                RemoteLog.warning("\(address) answered as node '\(reached)', not '\(server)'; calls to '\(server)' go through \(coordinator.name)")
+                coordinator.options.logger.warning("\(address) answered as node '\(reached)', not '\(server)'; calls to '\(server)' go through \(coordinator.name)")
             }
         } catch {
-            RemoteLog.warning("no direct connection to node '\(server)' at \(address) (\(error)); calls to it go through \(coordinator.name)")
+            coordinator.options.logger.warning("no direct connection to node '\(server)' at \(address) (\(error)); calls to it go through \(coordinator.name)")
         }
     }
 

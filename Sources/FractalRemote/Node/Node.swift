@@ -60,7 +60,7 @@ public final class Node: Sendable {
             do {
                 _ = try await self.adopt(connection, accepting: true)
             } catch {
-                RemoteLog.warning("node \(self.name) refused a connection from \(connection.remoteDescription): \(error)")
+                self.options.logger.warning("node \(self.name) refused a connection from \(connection.remoteDescription): \(error)")
             }
         }
         state.withLock { $0.listeners.append(listener) }
@@ -303,8 +303,4 @@ final class Weak<T: AnyObject & Sendable>: Sendable {
 }
 
 /// Where the distribution layer reports what it refuses: standard error.
-enum RemoteLog {
-    static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
-    }
-}
+

@@ -124,7 +124,7 @@ public final class Peer: CallChannel {
     private func abandon(_ error: RemoteError) {
         // A refused handshake is reported by whoever started it; a broken protocol only here.
         if error.kind == .protocolViolation {
-            RemoteLog.warning("closing the connection with \(connection.remoteDescription): \(error)")
+            options.logger.warning("closing the connection with \(connection.remoteDescription): \(error)")
         }
         shutDown(error)
         Task { await connection.close() }

@@ -1,5 +1,11 @@
-/// Timing of a ``Peer``: deadlines and heartbeats.
+import Logging
+
+/// Timing of a ``Peer``: deadlines and heartbeats; and where peers and nodes log.
 public struct PeerOptions: Sendable {
+    /// Where peers, nodes and the deployer log what goes wrong (a refused connection, a
+    /// connection closed on an error, a node reached only through the coordinator).
+    public var logger = Logger(label: "fractal.remote")
+
     /// How long a call waits for its reply unless its binding says otherwise
     /// (``Fractal/RemoteReference/deadline``).
     public var callDeadline: Duration = .seconds(30)
