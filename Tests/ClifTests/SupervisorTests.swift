@@ -98,7 +98,8 @@ struct SupervisorTests {
         quiet.probes.withLock { $0 = ["cpu": [40, 35, 5, 0]] }
         let world = try await World([injector, calm, probe, quiet])
         let running = Task { try await world.control.run(TestRequest(name: "t", plan: "")) }
-        try await eventually("the saturation alarm") { !(world.storage.alarms.withLock { $0["inj1"] } ?? []).isEmpty }
+        // Bounded generously: beside the whole suite, the supervisor's ticks may wait behind other tests.
+        try await eventually("the saturation alarm", limit: 60) { !(world.storage.alarms.withLock { $0["inj1"] } ?? []).isEmpty }
         let status = try await world.control.status()
         #expect(status.blades.first { $0.id == "inj1" }?.saturated == true)
         #expect(status.blades.first { $0.id == "inj2" }?.saturated == false)
@@ -118,7 +119,7 @@ struct SupervisorTests {
         let fine = FakeBlade("inj2", types: [.action], server: "n2")
         let world = try await World([broken, fine])
         let running = Task { try await world.control.run(TestRequest(name: "t", plan: "")) }
-        try await eventually("inj2 running") { world.storage.states.withLock { $0["inj2"]?.last } == .running }
+        try await eventually("inj2 running", limit: 60) { world.storage.states.withLock { $0["inj2"]?.last } == .running }
         fine.end(.completed)
         let outcome = try await running.value
         #expect(outcome.blades.first { $0.id == "inj1" }?.state == .aborted)

@@ -138,7 +138,8 @@ import Testing
     @Test(arguments: [Where.inMemory, .processes])
     func aSilentNodeIsDeclaredLostByHeartbeats(_ place: Where) async throws {
         var quickLoss = PeerOptions()
-        quickLoss.lossTimeout = .seconds(3)
+        // Short enough to wait for, long enough not to lose a node that only waited behind other tests.
+        quickLoss.lossTimeout = .seconds(8)
         try await TestCluster.withNodes(["n1", "n2"], mode: try place.mode(), registry: World.registry, options: quickLoss) { cluster in
             let app = try await cluster.deploy(adl: World.crossNode, placement: World.distributed, searchPath: [World.adl])
             let server = try app.interface(named: "s").callable(as: (any Service).self)
