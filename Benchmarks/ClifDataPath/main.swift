@@ -321,8 +321,9 @@ func storeThroughPath(_ path: BladePath, _ pool: [EventBatch], test: OpenTest, b
     return result
 }
 
-/// The floor: pre-rendered lines written with FileHandle, a write a batch.
-func writeRendered(_ texts: [Data], eventsPerText: Int, to file: String) throws -> Measured {
+/// Writes to `file` for a phase (or `maximumEvents`): `chunk(n)` gives the n-th write and its
+/// event count; checks the file has one line an event; returns what it measured.
+func timedWrites(to file: String, _ chunk: (Int) -> (data: Data, events: Int)) throws -> Measured {
     guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
         throw BenchmarkError("cannot create \(file)")
     }
@@ -333,9 +334,10 @@ func writeRendered(_ texts: [Data], eventsPerText: Int, to file: String) throws 
     var written = 0
     var index = 0
     while written < maximumEvents, clock.now < end {
-        try handle.write(contentsOf: texts[index % texts.count])
+        let (data, events) = chunk(index)
+        try handle.write(contentsOf: data)
         index += 1
-        written += eventsPerText
+        written += events
     }
     let result = Measured(count: written, seconds: seconds(clock.now - start), cpu: cpuSeconds() - cpu)
     try handle.close()
@@ -345,29 +347,17 @@ func writeRendered(_ texts: [Data], eventsPerText: Int, to file: String) throws 
     return result
 }
 
+/// The floor: pre-rendered lines written with FileHandle, a write a batch.
+func writeRendered(_ texts: [Data], eventsPerText: Int, to file: String) throws -> Measured {
+    try timedWrites(to: file) { (texts[$0 % texts.count], eventsPerText) }
+}
+
 /// For analysis: lines rendered as RunReport renders them, then written with FileHandle.
 func renderAndWrite(_ pool: [EventBatch], to file: String) throws -> Measured {
-    guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
-        throw BenchmarkError("cannot create \(file)")
-    }
-    let clock = ContinuousClock()
-    let cpu = cpuSeconds()
-    let start = clock.now
-    let end = start + .milliseconds(Int(phaseSeconds * 1000))
-    var written = 0
-    var index = 0
-    while written < maximumEvents, clock.now < end {
+    try timedWrites(to: file) { index in
         let batch = pool[index % pool.count]
-        index += 1
-        try handle.write(contentsOf: Data(rendered(batch).utf8))
-        written += batch.count
+        return (Data(rendered(batch).utf8), batch.count)
     }
-    let result = Measured(count: written, seconds: seconds(clock.now - start), cpu: cpuSeconds() - cpu)
-    try handle.close()
-    let lines = try countEventLines(file)
-    guard lines == written else { throw BenchmarkError("\(written) lines written, \(lines) in \(file)") }
-    try FileManager.default.removeItem(atPath: file)
-    return result
 }
 
 // MARK: Live merge: snapshots and a blade that answers one
