@@ -115,29 +115,25 @@ public final class Injector: InjectorControl, Insert {
     /// rest at the end.
     private static func drive(_ engine: LoadEngine, forwardingTo sink: (any EventSink)?) async throws -> RunStatistics {
         guard let sink else { return await engine.run() }
-        var droppedSent: UInt64 = 0
-        func batch() -> EventBatch {
-            let dropped = engine.recorder.dropped
-            defer { droppedSent = dropped }
-            return EventBatch(actions: engine.recorder.drainEvents(), alarms: engine.recorder.drainAlarms(),
-                              dropped: dropped - droppedSent, activeSessions: engine.activeSessions)
+        /// The events since the previous batch; `dropped` counts those already sent.
+        @Sendable func batch(after dropped: UInt64) -> (EventBatch, UInt64) {
+            let now = engine.recorder.dropped
+            return (EventBatch(actions: engine.recorder.drainEvents(), alarms: engine.recorder.drainAlarms(),
+                               dropped: now - dropped, activeSessions: engine.activeSessions), now)
         }
         let forwarder = Task {
-            var droppedSent: UInt64 = 0
+            var dropped: UInt64 = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: forwardingPeriod)
-                let dropped = engine.recorder.dropped
-                let next = EventBatch(actions: engine.recorder.drainEvents(), alarms: engine.recorder.drainAlarms(),
-                                      dropped: dropped - droppedSent, activeSessions: engine.activeSessions)
-                droppedSent = dropped
+                let next: EventBatch
+                (next, dropped) = batch(after: dropped)
                 try await sink.receive(next)
             }
-            return droppedSent
+            return dropped
         }
         let statistics = await engine.run()
         forwarder.cancel()
-        droppedSent = try await forwarder.value
-        var rest = batch()
+        var (rest, _) = batch(after: try await forwarder.value)
         rest.activeSessions = 0
         try await sink.receive(rest)
         return statistics
