@@ -167,10 +167,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // zlib, as installed by the system's zlib1g-dev package (HdrHistogram logs are deflated).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Quick statistics and CLIF report files: pure data, no networking.
         .target(
             name: "ClifReports",
-            dependencies: ["ClifCore"],
+            dependencies: ["ClifCore", "CZlib"],
             swiftSettings: strict
         ),
         // Load-testing components: what a test runs, as Fractal components with ADL definitions.
@@ -257,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClifReportsTests",
-            dependencies: ["ClifReports", "ClifCore", "FractalXML", "CLibXML2"],
+            dependencies: ["ClifReports", "ClifCore", "FractalXML", "CLibXML2", "CZlib"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

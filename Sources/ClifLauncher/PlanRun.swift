@@ -143,10 +143,8 @@ struct PlanRun {
             printError("clif: blade \(blade.id) aborted at \(Double(blade.date) / 1000) s: \(blade.reason ?? "no reason given")")
         }
         print("report: \(outcome.runFolder)")
-        let distribution = outcome.runFolder + ".hgrm"
-        if FileManager.default.createFile(atPath: distribution, contents: Data(PercentileDistribution.text(of: outcome.intervals).utf8)) {
-            print("percentile distribution: \(distribution)")
-        }
+        HistogramFiles.write(beside: outcome.runFolder, outcome.intervals,
+                             start: Date(timeIntervalSince1970: Double(outcome.intervalsStart) / 1000), intervalLength: outcome.intervalLength)
         var outputs = outputs
         outputs.html = outputs.html ?? outcome.runFolder + ".html"
         outputs.json = outputs.json ?? outcome.runFolder + ".json"

@@ -172,6 +172,7 @@ struct RunCommand: AsyncParsableCommand {
         let total = timeLimit.map { min($0, profile.duration) } ?? profile.duration
         let live = LiveLine(engine: engine, total: total, quiet: quiet, writer: writer)
         let progress = Task { await live.run() }
+        let started = Date()
         let statistics = await engine.run()
         progress.cancel()
         _ = await progress.value
@@ -188,7 +189,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let stats = QuickStats(statistics)
         print(stats.table)
-        if let writer, scratch == nil { print("report: \(writer.runFolder)") }
+        if let writer, scratch == nil {
+            print("report: \(writer.runFolder)")
+            HistogramFiles.write(beside: writer.runFolder, statistics.intervals, start: started, intervalLength: 1)
+        }
         if let failedWrite {
             printError("clif: \(failedWrite)")
             throw ExitCode(ExitStatus.cannotCreate)

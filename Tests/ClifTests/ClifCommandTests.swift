@@ -1,3 +1,4 @@
+import ClifReports
 import ClifTesting
 import Foundation
 import Testing
@@ -29,12 +30,17 @@ struct ClifCommandTests {
         try await offThePool { process.waitUntilExit() }
         #expect(process.terminationStatus == 130)
         #expect(printed.contains("GLOBAL LOAD"))
-        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.hasSuffix(".ctp") })
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/report")
+        let run = try #require(files.first { !$0.contains(".") })
         let lifecycle = try String(contentsOfFile: "\(folder)/report/\(run)/injector/lifecycle", encoding: .utf8)
         #expect(lifecycle.hasSuffix(",12,stopped\n"))
         let events = try String(contentsOfFile: "\(folder)/report/\(run)/injector/action", encoding: .utf8).split(separator: "\n").dropFirst()
         // Every request the server answered was counted and written (none is cut by the stop).
         #expect(events.count == server.served)
+        // And the HdrHistogram interval log beside the run holds each of them.
+        #expect(files.contains(run + ".hgrm"))
+        let log = try HistogramLog.entries(in: String(contentsOfFile: "\(folder)/report/\(run).hlog", encoding: .utf8))
+        #expect(log.filter { $0.tag == nil }.reduce(0) { $0 + $1.histogram.totalCount } == UInt64(events.count))
     }
 }
 

@@ -1,3 +1,4 @@
+import ClifReports
 import Foundation
 import Testing
 
@@ -105,6 +106,10 @@ struct DistributedTestTests {
         let inj1 = try world.lines("inj1", "action"), inj2 = try world.lines("inj2", "action")
         #expect(!inj1.isEmpty && !inj2.isEmpty)
         #expect(inj1.count + inj2.count == (try world.nginx.loggedRequests().count))
+        // The HdrHistogram interval log holds every one of those calls, once.
+        let log = try #require(files.first { $0.hasSuffix(".hlog") })
+        let entries = try HistogramLog.entries(in: String(contentsOfFile: world.folder + "/report/" + log, encoding: .utf8))
+        #expect(entries.filter { $0.tag == nil }.reduce(0) { $0 + $1.histogram.totalCount } == UInt64(inj1.count + inj2.count))
         for blade in ["inj1", "inj2"] {
             #expect(try world.lines(blade, "lifecycle").map { $0.split(separator: ",")[2] } == ["initializing", "initialized", "starting", "running", "completed"])
             #expect(try world.lines(blade, "server.prop").contains { $0.hasPrefix("process.id=") })

@@ -93,6 +93,7 @@ public final class Supervisor: TestControl {
         var running = ready.filter { started[$0.id] == true }
         let clock = ContinuousClock()
         let beginning = clock.now
+        let intervalsStart = Self.nowMilliseconds()
         var tick = 1
         // Watch until every blade has ended; probes stop when the last injector has.
         while !running.isEmpty {
@@ -119,7 +120,8 @@ public final class Supervisor: TestControl {
         let end = Self.nowMilliseconds()
         return live.withLock { live in
             TestOutcome(runFolder: runFolder, blades: blades.map { live.outcomes[$0.id] ?? BladeOutcome(id: $0.id, state: .aborted, reason: "unknown", date: end - start) },
-                        elapsed: Double(end - start) / 1000, intervals: live.intervals)
+                        elapsed: Double(end - start) / 1000, intervals: live.intervals,
+                        intervalsStart: intervalsStart, intervalLength: Double(period.value) / 1000)
         }
     }
 

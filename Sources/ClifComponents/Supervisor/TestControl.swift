@@ -37,14 +37,20 @@ public struct TestOutcome: Sendable, Codable {
     public var blades: [BladeOutcome]
     /// Seconds from the start to the end of the last blade.
     public var elapsed: Double
-    /// Every second's figures merged across blades, as the live view saw them.
+    /// Every period's figures merged across blades, as the live view saw them.
     public var intervals: [IntervalStatistics]
+    /// When the first interval began (ms since the epoch), once every blade had started.
+    public var intervalsStart: Int64
+    /// The length of each interval (the supervisor's period), in seconds.
+    public var intervalLength: Double
 
-    public init(runFolder: String, blades: [BladeOutcome], elapsed: Double, intervals: [IntervalStatistics]) {
+    public init(runFolder: String, blades: [BladeOutcome], elapsed: Double, intervals: [IntervalStatistics], intervalsStart: Int64, intervalLength: Double) {
         self.runFolder = runFolder
         self.blades = blades
         self.elapsed = elapsed
         self.intervals = intervals
+        self.intervalsStart = intervalsStart
+        self.intervalLength = intervalLength
     }
 }
 
