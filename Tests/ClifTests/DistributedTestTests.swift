@@ -66,11 +66,11 @@ struct DistributedTestTests {
             """.write(toFile: folder + "/deployment.xml", atomically: true, encoding: .utf8)
         }
 
-        func clif(duration: String) throws -> Process {
+        func clif(duration: String? = nil, plan: String = "plan.ctp") throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
-            process.arguments = ["run", folder + "/plan.ctp", "--deployment", folder + "/deployment.xml", "--duration", duration,
-                                 "--report", folder + "/report", "--quiet"]
+            process.arguments = ["run", folder + "/" + plan, "--deployment", folder + "/deployment.xml", "--report", folder + "/report", "--quiet"]
+                + (duration.map { ["--duration", $0] } ?? [])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -79,7 +79,8 @@ struct DistributedTestTests {
 
         func lines(_ blade: String, _ file: String) throws -> [String] {
             // The run folder; beside it, its .ctp, .html and .json.
-            let run = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/report").first { !$0.contains(".") })
+            // Nothing yet while the test has not opened its run (polled by `eventually`).
+            guard let run = try? FileManager.default.contentsOfDirectory(atPath: folder + "/report").first(where: { !$0.contains(".") }) else { return [] }
             let path = "\(folder)/report/\(run)/\(blade)/\(file)"
             guard FileManager.default.fileExists(atPath: path) else { return [] }
             return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
@@ -138,6 +139,66 @@ struct DistributedTestTests {
         let inj1 = try world.lines("inj1", "action").count, inj2 = try world.lines("inj2", "action").count
         #expect(inj2 >= storedBeforeTheKill)
         #expect(inj1 + inj2 <= (try world.nginx.loggedRequests().count))
+        world.finish()
+    }
+
+    /// CLIF's Synchro plug-in as a plan using it: waiters on one node, notifiers and the lock
+    /// server on the other.
+    static func synchroPlan(_ world: World, notifiers: Bool) throws -> String {
+        try SynchroTests.scenario("waiter", base: world.nginx.baseURL, users: 3, steps: """
+            \(SynchroTests.waitN("go", timeout: 120_000))
+            \(SynchroTests.get("/echo"))
+            """, in: world.folder)
+        try SynchroTests.scenario("notifier", base: world.nginx.baseURL, users: 2, steps: String(repeating: SynchroTests.get("/"), count: 5) + """
+            <control use="sync" name="notify"><params><param name="lock" value="go"/></params></control>
+            """, in: world.folder)
+        let plan = "synchro.ctp"
+        try """
+            blade.0.id=waiters\nblade.0.server=first\nblade.0.injector=IsacRunner\nblade.0.argument=waiter.xis
+            blade.2.id=sync_default\nblade.2.server=second\nblade.2.injector=Synchro\nblade.2.argument=
+            """.appending(notifiers ? "\nblade.1.id=notifiers\nblade.1.server=second\nblade.1.injector=IsacRunner\nblade.1.argument=notifier.xis\n" : "\n")
+            .write(toFile: world.folder + "/" + plan, atomically: true, encoding: .utf8)
+        return plan
+    }
+
+    @Test func sessionsOnOneNodeWaitForALockNotifiedFromAnother() async throws {
+        let world = try await World()
+        let clif = try world.clif(plan: try Self.synchroPlan(world, notifiers: true))
+        try await offThePool { clif.waitUntilExit() }
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        for blade in ["waiters", "notifiers"] {
+            #expect(try world.lines(blade, "lifecycle").last?.hasSuffix(",10,completed") == true, "\(blade)")
+        }
+        // The lock server runs until the last injector has ended, then is stopped.
+        #expect(try world.lines("sync_default", "lifecycle").last?.hasSuffix(",12,stopped") == true)
+        #expect(try world.lines("waiters", "alarm").isEmpty)
+        // No waiter went before a notifier had made its five requests and notified.
+        let log = try world.nginx.loggedRequests()
+        let firstWaiter = try #require(log.firstIndex { $0.hasSuffix(" /echo") })
+        #expect(log[..<firstWaiter].filter { $0.hasSuffix(" /") }.count >= 5)
+        world.finish()
+    }
+
+    @Test func killingTheLockServersNodeEndsTheWaitsOnItWithAnAlarmNotAHang() async throws {
+        let world = try await World()
+        let clif = try world.clif(plan: try Self.synchroPlan(world, notifiers: false))
+        // Nobody notifies "go": the waiters wait (for up to 120 s) until the lock server's node dies.
+        try await eventually("both blades running", limit: 30) {
+            ["waiters", "sync_default"].allSatisfy { ((try? world.lines($0, "lifecycle")) ?? []).last?.hasSuffix(",6,running") == true }
+        }
+        try await world.nodes[1].kill9()
+        try await offThePool { clif.waitUntilExit() }
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        #expect(try world.lines("sync_default", "lifecycle").last?.hasSuffix(",13,aborted") == true)
+        #expect(try world.lines("waiters", "lifecycle").last?.hasSuffix(",10,completed") == true)
+        // Each wait ended because the lock server was gone, not at its timeout, and the
+        // sessions went on to their next request.
+        let alarms = try world.lines("waiters", "alarm")
+        #expect(!alarms.isEmpty)
+        #expect(alarms.allSatisfy { $0.contains("the Synchro blade cannot be reached") })
+        #expect(try world.nginx.loggedRequests().filter { $0.hasSuffix(" /echo") }.count >= 3)
         world.finish()
     }
 }
