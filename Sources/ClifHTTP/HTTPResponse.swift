@@ -12,6 +12,8 @@ struct HTTPResponse {
     var completed: Int64
     /// The server asked to close the connection after this response.
     var closes: Bool
+    /// The head has a `Set-Cookie` line (seen while parsing it).
+    var setsCookie: Bool
 
     /// The values of header `name` (case-insensitive), in order.
     func headers(named name: String) -> [String] {
@@ -27,19 +29,6 @@ struct HTTPResponse {
     }
 
     func header(_ name: String) -> String? { headers(named: name).first }
-
-    /// Whether the head has a `Set-Cookie` line, found in its bytes without making strings.
-    var setsCookie: Bool {
-        head.withUnsafeReadableBytes { bytes in
-            let name: [UInt8] = Array("\nset-cookie:".utf8)
-            guard bytes.count >= name.count else { return false }
-            outer: for start in 0...(bytes.count - name.count) where bytes[start] == 0x0A {
-                for offset in 1..<name.count where bytes[start + offset] | 0x20 != name[offset] { continue outer }
-                return true
-            }
-            return false
-        }
-    }
 }
 
 /// Why a request got no response.

@@ -11,7 +11,16 @@ import NIOCore
 struct HTTPResponseParser {
     enum Event {
         /// A whole response (a 1xx is skipped).
-        case response(status: Int, head: ByteBuffer, body: ByteBuffer?, bodyLength: Int, closes: Bool)
+        case response(Head, body: ByteBuffer?, bodyLength: Int)
+    }
+
+    /// A response's head: its bytes and what was read of them on the way.
+    struct Head {
+        var status: Int
+        var bytes: ByteBuffer
+        /// The server asked to close the connection after this response.
+        var closes: Bool
+        var setsCookie: Bool
     }
 
     enum ParseError: Error, CustomStringConvertible {
@@ -30,10 +39,10 @@ struct HTTPResponseParser {
 
     private enum State {
         case head
-        case body(status: Int, head: ByteBuffer, framing: Body, closes: Bool)
+        case body(Head, framing: Body)
         /// Inside a chunked body: `remaining` bytes of the current chunk (nil: at a size line).
-        case chunk(status: Int, head: ByteBuffer, closes: Bool, remaining: Int?)
-        case trailers(status: Int, head: ByteBuffer, closes: Bool)
+        case chunk(Head, remaining: Int?)
+        case trailers(Head)
     }
 
     private var state = State.head
@@ -56,8 +65,8 @@ struct HTTPResponseParser {
 
     /// The connection closed: completes a body that runs until the close.
     mutating func end(into events: inout [Event]) -> Bool {
-        if case .body(let status, let head, .untilClose, let closes) = state {
-            events.append(.response(status: status, head: head, body: body, bodyLength: bodyLength, closes: closes))
+        if case .body(let head, .untilClose) = state {
+            events.append(.response(head, body: body, bodyLength: bodyLength))
             state = .head
             return true
         }
@@ -79,29 +88,26 @@ struct HTTPResponseParser {
                 if input.readableBytes > Self.headLimit { throw .malformed("a response head larger than 64 KiB") }
                 return false
             }
-            let head = input.readSlice(length: end + 4)!
-            let (status, framing, closes) = try Self.parseHead(head, expectsNoBody: expectsNoBody)
-            if status >= 100 && status < 200 && status != 101 { return true }
+            let (head, framing) = try Self.parseHead(input.readSlice(length: end + 4)!, expectsNoBody: expectsNoBody)
+            if head.status >= 100 && head.status < 200 && head.status != 101 { return true }
             body = nil
             bodyLength = 0
             switch framing {
-            case .none:
-                events.append(.response(status: status, head: head, body: nil, bodyLength: 0, closes: closes))
-            case .length(0):
-                events.append(.response(status: status, head: head, body: nil, bodyLength: 0, closes: closes))
+            case .none, .length(0):
+                events.append(.response(head, body: nil, bodyLength: 0))
             case .chunked:
-                state = .chunk(status: status, head: head, closes: closes, remaining: nil)
+                state = .chunk(head, remaining: nil)
             default:
-                state = .body(status: status, head: head, framing: framing, closes: closes)
+                state = .body(head, framing: framing)
             }
             return true
-        case .body(let status, let head, let framing, let closes):
+        case .body(let head, let framing):
             switch framing {
             case .length(let total):
                 let take = min(total - bodyLength, input.readableBytes)
                 keep(input.readSlice(length: take)!)
                 if bodyLength == total {
-                    events.append(.response(status: status, head: head, body: body, bodyLength: bodyLength, closes: closes))
+                    events.append(.response(head, body: body, bodyLength: bodyLength))
                     state = .head
                 }
                 return true
@@ -109,18 +115,18 @@ struct HTTPResponseParser {
                 keep(input.readSlice(length: input.readableBytes)!)
                 return false
             }
-        case .chunk(let status, let head, let closes, let remaining):
+        case .chunk(let head, let remaining):
             if let remaining {
                 if remaining > 0 {
                     let take = min(remaining, input.readableBytes)
                     keep(input.readSlice(length: take)!)
-                    state = .chunk(status: status, head: head, closes: closes, remaining: remaining - take)
+                    state = .chunk(head, remaining: remaining - take)
                     return true
                 }
                 // The CRLF after a chunk's data.
                 guard input.readableBytes >= 2 else { return false }
                 guard input.readInteger(as: UInt16.self) == 0x0D0A else { throw .malformed("a chunk not followed by CRLF") }
-                state = .chunk(status: status, head: head, closes: closes, remaining: nil)
+                state = .chunk(head, remaining: nil)
                 return true
             }
             guard let line = Self.find(crlf: input) else {
@@ -130,13 +136,13 @@ struct HTTPResponseParser {
             let sizeLine = input.readSlice(length: line)!
             input.moveReaderIndex(forwardBy: 2)
             guard let size = Self.chunkSize(sizeLine) else { throw .malformed("a bad chunk size") }
-            state = size == 0 ? .trailers(status: status, head: head, closes: closes) : .chunk(status: status, head: head, closes: closes, remaining: size)
+            state = size == 0 ? .trailers(head) : .chunk(head, remaining: size)
             return true
-        case .trailers(let status, let head, let closes):
+        case .trailers(let head):
             guard let line = Self.find(crlf: input) else { return false }
             input.moveReaderIndex(forwardBy: line + 2)
             if line == 0 {
-                events.append(.response(status: status, head: head, body: body, bodyLength: bodyLength, closes: closes))
+                events.append(.response(head, body: body, bodyLength: bodyLength))
                 state = .head
             }
             return true
@@ -195,9 +201,9 @@ struct HTTPResponseParser {
         }
     }
 
-    /// Status, framing and keep-alive from a head (which ends with CRLF CRLF).
-    private static func parseHead(_ head: ByteBuffer, expectsNoBody: Bool) throws(ParseError) -> (Int, Body, Bool) {
-        let parsed = head.withUnsafeReadableBytes { bytes -> (Int, Body, Bool)? in
+    /// Status, framing, keep-alive and cookies from a head (which ends with CRLF CRLF).
+    private static func parseHead(_ head: ByteBuffer, expectsNoBody: Bool) throws(ParseError) -> (Head, Body) {
+        let parsed = head.withUnsafeReadableBytes { bytes -> (Head, Body)? in
             // "HTTP/1.1 200 …"
             guard bytes.count >= 12, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
                   bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"), bytes[5] == UInt8(ascii: "1"), bytes[6] == UInt8(ascii: "."),
@@ -212,6 +218,7 @@ struct HTTPResponseParser {
             var closes = minor == UInt8(ascii: "0")
             var length: Int?
             var chunked = false
+            var setsCookie = false
             // Header lines: name ':' value CRLF.
             var index = 12
             while index < bytes.count, bytes[index] != 0x0A { index += 1 }
@@ -244,6 +251,8 @@ struct HTTPResponseParser {
                 } else if nameLength == 10, equalsIgnoringCase(bytes, start, "connection") {
                     if containsIgnoringCase(bytes, valueStart, end, "close") { closes = true }
                     if containsIgnoringCase(bytes, valueStart, end, "keep-alive") { closes = false }
+                } else if nameLength == 10, equalsIgnoringCase(bytes, start, "set-cookie") {
+                    setsCookie = true
                 }
             }
             let framing: Body
@@ -257,7 +266,7 @@ struct HTTPResponseParser {
                 framing = .untilClose
                 closes = true
             }
-            return (status, framing, closes)
+            return (Head(status: status, bytes: head, closes: closes, setsCookie: setsCookie), framing)
         }
         guard let parsed else { throw .malformed("not an HTTP/1.x response head") }
         return parsed

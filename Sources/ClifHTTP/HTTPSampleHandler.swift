@@ -100,8 +100,10 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let promise, let clock else { return }
         self.promise = nil
         deadline = .distantFuture
-        if case .response(let status, let head, let body, let length, let closes) = event {
-            promise.succeed(HTTPResponse(status: status, head: head, body: body, bodyLength: length, sent: sent, completed: clock.now(), closes: closes))
+        switch event {
+        case .response(let head, let body, let length):
+            promise.succeed(HTTPResponse(status: head.status, head: head.bytes, body: body, bodyLength: length, sent: sent, completed: clock.now(),
+                                         closes: head.closes, setsCookie: head.setsCookie))
         }
     }
 

@@ -19,9 +19,19 @@ struct HTTPResponseParserTests {
         }
         if close { _ = parser.end(into: &events) }
         return events.map { event in
-            guard case .response(let status, _, let body, _, let closes) = event else { return (0, "", false) }
-            return (status, body.map { String(buffer: $0) } ?? "", closes)
+            switch event { case .response(let head, let body, _): (head.status, body.map { String(buffer: $0) } ?? "", head.closes) }
         }
+    }
+
+    @Test func setCookieIsNoticedWhileParsingTheHead() throws {
+        var parser = HTTPResponseParser()
+        var events: [HTTPResponseParser.Event] = []
+        var bytes = ByteBuffer(string: "HTTP/1.1 200 OK\r\nX-Set-Cookie: no\r\nContent-Length: 0\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nSET-COOKIE: id=1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        try parser.feed(&bytes, into: &events)
+        #expect(events.map { event in
+            switch event { case .response(let head, _, _): head.setsCookie }
+        } == [false, true])
     }
 
     @Test func contentLengthKeepAlive() throws {
