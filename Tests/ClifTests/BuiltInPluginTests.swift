@@ -87,4 +87,24 @@ struct BuiltInPluginTests {
         // Random's uniform 5..5 ms think time, measured by Chrono on the engine's clock.
         #expect(events.map(\.comment) == ["n=1", "n=2", "n=3", "chrono=5"])
     }
+
+    @Test func extractorRegexTakesAGroupAMatchOrTheDefault() async throws {
+        func regex(_ pattern: String, _ variable: String, group: String? = nil, default value: String? = nil) -> Step {
+            var parameters = ["input": "order=1234; total=56.50 EUR", "pattern": pattern, "variable": variable]
+            parameters["group"] = group
+            parameters["default"] = value
+            return .control(OperationUse(use: "x", name: "regex", parameters: Parameters(parameters)))
+        }
+        let events = try await events([PluginUse(id: "x", plugin: "Extractor"), PluginUse(id: "common", plugin: "Common")], [
+            regex("order=(\\d+)", "order"),
+            regex("total=([0-9.]+) ([A-Z]+)", "currency", group: "2"),
+            regex("total=[0-9.]+", "whole", group: "0"),
+            regex("refund=(\\d+)", "refund", default: "none"),
+            regex("coupon=(\\w+)", "coupon"),
+            log("${x:order} ${x:currency} ${x:whole} ${x:refund}"),
+            .ifThen(OperationUse(use: "x", name: "found", parameters: Parameters(["variable": "coupon"])), then: [log("coupon")], else: [log("no coupon")]),
+            .ifThen(OperationUse(use: "x", name: "found", parameters: Parameters(["variable": "order"])), then: [log("order")], else: [log("no order")]),
+        ])
+        #expect(events.map(\.comment) == ["1234 EUR total=56.50 none", "no coupon", "order"])
+    }
 }

@@ -113,6 +113,19 @@ struct HTTPInjectorTests {
         #expect(statistics.elapsed < 5)
     }
 
+    @Test func aServerThatNeverAcceptsIsAConnectTimeoutAndTheRunEndsOnTime() async throws {
+        let listener = try FullListener()
+        defer { listener.close() }
+        let scenario = Self.scenario(base: "http://127.0.0.1:\(listener.port)", sample: ["uri": "/"], use: ["connectTimeout": "200"])
+        let (statistics, _) = try await Self.run(scenario, Self.closed(2, for: 1.1))
+        let get = try #require(statistics.actions["GET"])
+        #expect(get.calls == 0)
+        // Each of the 2 sessions gives up connecting about every 200 ms until the end.
+        #expect(get.errorsByKind["connect timeout", default: 0] >= 4)
+        #expect(get.errors == get.errorsByKind["connect timeout", default: 0])
+        #expect(statistics.elapsed < 5)
+    }
+
     @Test func aRefusedConnectionIsAFailedEvent() async throws {
         let port = try Nginx.freePort()
         let (statistics, _) = try await Self.run(Self.scenario(base: "http://127.0.0.1:\(port)", sample: ["uri": "/"], loop: false), Self.closed(1, for: 0.5))
@@ -192,5 +205,38 @@ struct HTTPInjectorTests {
             let action = try #require(statistics.actions[type])
             #expect(action.calls == 4 && action.errors == 0, "\(type): \(action.errorsByKind)")
         }
+    }
+}
+
+/// A port whose listener never accepts and whose accept queue is already full (backlog 0, one
+/// connection of its own waiting), so the kernel drops every new SYN: a connect never completes.
+final class FullListener: Sendable {
+    let port: Int
+    private let listening: Int32
+    private let filler: Int32
+
+    init() throws {
+        let listening = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listening = listening
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listening, $0, length) == 0 && listen(listening, 0) == 0 && getsockname(listening, $0, &length) == 0 }
+        }
+        guard bound else { throw TestFailure("cannot listen on 127.0.0.1: errno \(errno)") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.filler = filler
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw TestFailure("cannot fill the accept queue: errno \(errno)") }
+    }
+
+    func close() {
+        _ = Glibc.close(filler)
+        _ = Glibc.close(listening)
     }
 }

@@ -1,4 +1,5 @@
 import ClifCore
+import ClifScenario
 import Testing
 
 @Suite("Load engine on a manual clock")
@@ -128,12 +129,9 @@ struct LoadEngineTests {
         }
     }
 
-    @Test func nchoiceFollowsItsWeights() async throws {
+    /// Runs B0 for 10 s (10,000 draws of 1 ms samples), on the manual clock; calls per type.
+    func callsOver10Seconds(_ scenario: Scenario) async throws -> [String: Double] {
         let clock = ManualClock()
-        func pick(_ type: String) -> [Step] { [.sample(OperationUse(use: "w", name: "wait", parameters: Parameters(["ms": "1", "type": type])))] }
-        let scenario = Scenario(plugins: [PluginUse(id: "w", plugin: "Wait"), PluginUse(id: "c", plugin: "Common")],
-                                behaviors: [Behavior(id: "B0", steps: [.whileLoop(OperationUse(use: "c", name: "true"), body: [
-                                    .nchoice([Step.Choice(weight: 9, steps: pick("nine")), Step.Choice(weight: 1, steps: pick("one"))])])])])
         let group = PopulationGroup(behavior: "B0", ramps: [Ramp(.line, from: .init(x: 0, y: 1), to: .init(x: 10, y: 1))])
         let engine = try LoadEngine(scenario: try CompiledScenario(scenario, plugins: registry()), profile: .closed([group]), clock: clock,
                                     options: EngineOptions(seed: 42))
@@ -142,11 +140,42 @@ struct LoadEngineTests {
             try await eventually("the session asleep") { clock.sleeperCount >= 3 }
             clock.advance(to: Int64(ms) * 1_000_000)
         }
-        let statistics = await run.value
-        let nine = Double(statistics.actions["nine"]!.calls), one = Double(statistics.actions["one"]!.calls)
+        return await run.value.actions.mapValues { Double($0.calls) }
+    }
+
+    @Test func nchoiceFollowsItsWeights() async throws {
+        func pick(_ type: String) -> [Step] { [.sample(OperationUse(use: "w", name: "wait", parameters: Parameters(["ms": "1", "type": type])))] }
+        let scenario = Scenario(plugins: [PluginUse(id: "w", plugin: "Wait"), PluginUse(id: "c", plugin: "Common")],
+                                behaviors: [Behavior(id: "B0", steps: [.whileLoop(OperationUse(use: "c", name: "true"), body: [
+                                    .nchoice([Step.Choice(weight: 9, steps: pick("nine")), Step.Choice(weight: 1, steps: pick("one"))])])])])
+        let calls = try await callsOver10Seconds(scenario)
+        let nine = calls["nine", default: 0], one = calls["one", default: 0]
         #expect(nine + one >= 9_990)
         // 10,000 draws at p = 0.1: the standard deviation of the share is 0.3 %; allow 4 of them.
         #expect(abs(one / (nine + one) - 0.1) < 0.012)
+    }
+
+    @Test func nchoiceOfAnISACFileFollowsItsProbas() async throws {
+        func choice(_ proba: Int, _ type: String) -> String {
+            #"<choice proba="\#(proba)"><sample use="w" name="wait"><params><param name="ms" value="1"/><param name="type" value="\#(type)"/></params></sample></choice>"#
+        }
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE scenario SYSTEM "classpath:org/ow2/clif/scenario/isac/dtd/scenario.dtd">
+            <scenario><behaviors><plugins><use id="w" name="Wait"/><use id="c" name="Common"/></plugins>
+            <behavior id="B0"><while><condition use="c" name="true"/>
+              <nchoice>\(choice(6, "six"))\(choice(3, "three"))\(choice(1, "one"))</nchoice>
+            </while></behavior></behaviors>
+            <loadprofile><group behavior="B0" forceStop="true"><ramp style="line"><points><point x="0" y="1"/><point x="10" y="1"/></points></ramp></group></loadprofile>
+            </scenario>
+            """
+        let calls = try await callsOver10Seconds(try ISAC.read(Array(text.utf8), file: "weights.xis", directory: "."))
+        let total = calls.values.reduce(0, +)
+        #expect(total >= 9_990)
+        // Shares 0.6, 0.3, 0.1 over 10,000 draws: standard deviations 0.49 %, 0.46 %, 0.3 %; allow 4.
+        #expect(abs(calls["six", default: 0] / total - 0.6) < 0.02)
+        #expect(abs(calls["three", default: 0] / total - 0.3) < 0.019)
+        #expect(abs(calls["one", default: 0] / total - 0.1) < 0.012)
     }
 }
 
