@@ -55,11 +55,19 @@ final class HTTPConnection {
         }
     }
 
-    /// Sends one request and waits for its response. The promise is completed on the loop.
+    /// Sends one request and waits for its response: handed to the handler at once when the
+    /// session runs on the connection's loop, else through the loop.
+    @inline(__always)
     func send(_ bytes: ByteBuffer, isHEAD: Bool, timeout: TimeAmount, clock: any LoadClock) async throws -> HTTPResponse {
-        let promise = channel.eventLoop.makePromise(of: HTTPResponse.self)
-        channel.writeAndFlush(HTTPSampleHandler.HTTPRequest(bytes: bytes, isHEAD: isHEAD, responseTimeout: timeout, clock: clock, promise: promise), promise: nil)
-        return try await promise.futureResult.get()
+        let (handler, loop) = (self.handler, channel.eventLoop)
+        return try await withUnsafeThrowingContinuation { waiter in
+            let request = HTTPSampleHandler.HTTPRequest(bytes: bytes, isHEAD: isHEAD, responseTimeout: timeout, clock: clock, waiter: waiter)
+            if loop.inEventLoop {
+                handler.value.start(request)
+            } else {
+                loop.execute { handler.value.start(request) }
+            }
+        }
     }
 
     /// The test stops: a request already sent gets a moment to complete, so that what the

@@ -6,14 +6,14 @@ import Glibc
 #endif
 
 /// One request at a time on a keep-alive connection: writes its pre-encoded bytes, parses the
-/// response (``HTTPResponseParser``), completes the request's promise when the response ends,
-/// or fails it (timeout, reset, close, garbage).
+/// response (``HTTPResponseParser``), resumes the waiting session when the response ends, or
+/// with the failure (timeout, reset, close, garbage).
 ///
-/// Lives on the connection's event loop; the session waits on the promise, on the same loop
-/// when it prefers the loop's executor.
-final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// Lives on the connection's event loop. The session hands its request over directly
+/// (``start(_:)``, on the loop, where a session that prefers the loop's executor already is),
+/// not through the pipeline: no promise, future or boxed request per call.
+final class HTTPSampleHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = HTTPRequest
     typealias OutboundOut = ByteBuffer
 
     /// Bytes of a body kept for checks and extraction; the rest is only counted.
@@ -25,10 +25,11 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var isHEAD: Bool
         var responseTimeout: TimeAmount
         var clock: any LoadClock
-        var promise: EventLoopPromise<HTTPResponse>
+        var waiter: UnsafeContinuation<HTTPResponse, any Error>
     }
 
-    private var promise: EventLoopPromise<HTTPResponse>?
+    /// The session waiting for the response in flight; resumed exactly once, after being cleared.
+    private var waiter: UnsafeContinuation<HTTPResponse, any Error>?
     private var sent: Int64 = 0
     private var clock: (any LoadClock)?
     /// When the request in flight times out.
@@ -44,29 +45,34 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
-        let request = unwrapOutboundIn(data)
+    /// Sends `request`; its waiter is resumed with the response or the failure. On the loop.
+    func start(_ request: HTTPRequest) {
+        // Closed since the session looked (it looked on another thread): nothing would answer.
+        guard let context, context.channel.isActive else {
+            request.waiter.resume(throwing: brokenBy ?? HTTPFailure.closed(receivedBytes: false))
+            return
+        }
         if let brokenBy {
-            request.promise.fail(brokenBy)
+            request.waiter.resume(throwing: brokenBy)
             return
         }
-        guard promise == nil else {
-            request.promise.fail(HTTPFailure.other("a request is already in flight on this connection"))
+        guard waiter == nil else {
+            request.waiter.resume(throwing: HTTPFailure.other("a request is already in flight on this connection"))
             return
         }
-        promise = request.promise
+        waiter = request.waiter
         clock = request.clock
         receivedBytes = false
         parser.expectsNoBody = request.isHEAD
         sent = request.clock.now()
         deadline = .now() + request.responseTimeout
         if timer == nil { arm(context, at: deadline) }
-        context.writeAndFlush(wrapOutboundOut(request.bytes), promise: writePromise)
+        context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        guard promise != nil else {
+        guard waiter != nil else {
             // Bytes nobody asked for: the connection can no longer be trusted.
             context.close(promise: nil)
             return
@@ -84,7 +90,7 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func arm(_ context: ChannelHandlerContext, at time: NIODeadline) {
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) {
             self.timer = nil
-            guard self.promise != nil else { return }
+            guard self.waiter != nil else { return }
             if self.deadline <= .now() {
                 self.fail(.responseTimeout, close: true)
             } else {
@@ -97,12 +103,12 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !events.isEmpty else { return }
         let event = events.removeFirst()
         events.removeAll()
-        guard let promise, let clock else { return }
-        self.promise = nil
+        guard let waiter, let clock else { return }
+        self.waiter = nil
         deadline = .distantFuture
         switch event {
         case .response(let head, let body, let length):
-            promise.succeed(HTTPResponse(status: head.status, head: head.bytes, body: body, bodyLength: length, sent: sent, completed: clock.now(),
+            waiter.resume(returning: HTTPResponse(status: head.status, head: head.bytes, body: body, bodyLength: length, sent: sent, completed: clock.now(),
                                          closes: head.closes, setsCookie: head.setsCookie))
         }
     }
@@ -115,7 +121,7 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case let error as BoringSSLError: failure = .tls("\(error)")
         default: failure = .other("\(error)")
         }
-        if promise == nil, brokenBy == nil { brokenBy = failure }
+        if waiter == nil, brokenBy == nil { brokenBy = failure }
         fail(failure, close: true)
     }
 
@@ -131,10 +137,10 @@ final class HTTPSampleHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Fails the request in flight (if any) and closes the connection when asked.
     func fail(_ failure: HTTPFailure, close: Bool) {
-        if let promise {
-            self.promise = nil
+        if let waiter {
+            self.waiter = nil
             deadline = .distantFuture
-            promise.fail(failure)
+            waiter.resume(throwing: failure)
         }
         if close { context?.close(promise: nil) }
     }

@@ -71,6 +71,7 @@ final class HTTPSessionInstance: PluginInstance {
 
     /// Sends on the session's connection, connecting first if needed; a reused connection that
     /// closes before any byte of the response comes back is replaced and the request sent again.
+    @inline(__always)
     private func send(_ bytes: ByteBuffer, isHEAD: Bool, to target: HTTPTarget, _ session: SessionContext) async throws -> HTTPResponse {
         for attempt in 0..<2 {
             let connection = try await connection(to: target, session)
@@ -92,6 +93,7 @@ final class HTTPSessionInstance: PluginInstance {
         throw HTTPFailure.closed(receivedBytes: false)
     }
 
+    @inline(__always)
     private func connection(to target: HTTPTarget, _ session: SessionContext) async throws(HTTPFailure) -> HTTPConnection {
         if let connection, connection.target.host == target.host, connection.target.port == target.port, connection.target.tls == target.tls,
            connection.channel.isActive {

@@ -41,6 +41,7 @@ final class SessionRunner {
         try await run(steps)
     }
 
+    @inline(__always)
     private func boundary() async throws {
         if engine.gate.isClosed { await engine.gate.pass() }
         if Task.isCancelled || shouldLeave() { throw Exit.stopped }
@@ -93,10 +94,12 @@ final class SessionRunner {
         }
     }
 
+    @inline(__always)
     private func holds(_ condition: CompiledOperation) async throws -> Bool {
         try await context.instances[condition.instance].condition(condition.call, context)
     }
 
+    @inline(__always)
     private func sample(_ operation: CompiledOperation) async {
         let clock = context.clock
         await engine.gate.enter()
