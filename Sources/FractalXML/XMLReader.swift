@@ -32,11 +32,14 @@ package struct XMLSchema: Sendable {
 
 /// Reads an XML file with libxml2: well-formedness, declared encodings, and validation against
 /// a DTD compiled into the program. Nothing is ever fetched: no network, no external entity,
-/// whatever the DOCTYPE says; libxml2's limits on depth and entity expansion stay on.
+/// whatever the DOCTYPE says; libxml2's limits on depth and entity loops stay on, and
+/// ``EntityBudget`` bounds what entity references may add before libxml2 expands them.
 package enum XMLReader {
     package struct Result {
         package var root: XMLNode?
         package var diagnostics: [Diagnostic]
+        /// The system identifier of the DOCTYPE, if any (`classpath://org/…/proactive.dtd`).
+        package var systemIdentifier: String? = nil
     }
 
     /// Parses `bytes` (the content of `file`) and validates the document against `schema`
@@ -45,6 +48,7 @@ package enum XMLReader {
         LibXML2.setUp()
         let collector = ErrorCollector(file: file)
         let text = decode(bytes, declaredEncoding: declaredEncoding(in: bytes))
+        if let tooMuch = EntityBudget.check(text, file: file) { return Result(root: nil, diagnostics: [tooMuch]) }
         collector.lineLengths = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
         if text.hasPrefix("<?xml"), let end = text.range(of: "?>") {
             collector.declarationNewlines = text[..<end.lowerBound].filter { $0 == "\n" }.count
@@ -98,7 +102,8 @@ package enum XMLReader {
                         || unknownElements.contains { diagnostic.message.hasPrefix("unknown attribute") && diagnostic.message.hasSuffix("on <\($0)>") }
                 }
             }
-            return Result(root: root, diagnostics: diagnostics)
+            let system = document.pointee.intSubset?.pointee.SystemID.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            return Result(root: root, diagnostics: diagnostics, systemIdentifier: system)
         }
     }
 
