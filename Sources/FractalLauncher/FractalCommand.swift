@@ -278,7 +278,10 @@ struct Export: ParsableCommand {
     @OptionGroup var load: LoadOptions
 
     func run() throws {
-        print(ADLExporter.xml(of: try load.load(definition)), terminator: "")
+        // Named as the definition it was loaded from (`helloworld.Server`), so that the file,
+        // put at helloworld/Server.fractal, is found and loads under that name.
+        let (component, plan) = try load.instantiate(definition)
+        print(ADLExporter.xml(of: component, definitionName: plan.definition), terminator: "")
     }
 }
 

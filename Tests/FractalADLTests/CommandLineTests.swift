@@ -258,6 +258,21 @@ enum FractalExecutable {
         #expect(ran.stdout == "<<hello world\n", "\(ran)")
     }
 
+    @Test func exportNamesTheDefinitionByItsDottedName() async throws {
+        let exported = try await CLI.run(["export", "helloworld.Server"])
+        #expect(exported.exitedNormally && exported.status == 0, "\(exported)")
+        #expect(exported.stdout.contains("<definition name=\"helloworld.Server\">"), "\(exported)")
+        // Put where its name says, it is found and checks clean under that name.
+        let folder = try CLI.temporaryFolder("export-dotted")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let package = folder.appendingPathComponent("helloworld")
+        try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+        try exported.stdout.write(to: package.appendingPathComponent("Server.fractal"), atomically: true, encoding: .utf8)
+        let checked = try await CLI.run(["check", "helloworld.Server", "--adl-path", folder.path])
+        #expect(checked.exitedNormally && checked.status == 0, "\(checked)")
+        #expect(checked.stderr.isEmpty, "\(checked)")
+    }
+
     @Test func dtdPrintsTheShippedDTD() async throws {
         let outcome = try await CLI.run(["dtd"])
         #expect(outcome.exitedNormally && outcome.status == 0, "\(outcome)")
