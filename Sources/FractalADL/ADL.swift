@@ -9,6 +9,8 @@ public enum ADL {
         public var diagnostics: [Diagnostic]
         public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
         public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+        /// What could not be checked, and why.
+        public var notes: [Diagnostic] { diagnostics.filter { $0.severity == .note } }
     }
 
     /// Checks `target` (a definition name or a file) without starting anything.
@@ -21,11 +23,20 @@ public enum ADL {
         registry: Registry = .shared, structureOnly: Bool = false
     ) -> Report {
         let loader = ADLLoader(searchPath: searchPath, context: context)
+        loader.checksAlone = true
         var (plan, diagnostics) = loader.resolve(target)
         guard let resolved = plan else { return Report(plan: nil, diagnostics: deduplicated(diagnostics)) }
-        diagnostics += ADLChecker(registry: structureOnly ? nil : registry).check(resolved)
+        let checker = ADLChecker(registry: structureOnly ? nil : registry, javaTypes: loader.readJavaWrittenFile)
+        let checked = checker.check(resolved)
+        diagnostics += checked
+        // Types only the JVM knows cannot be instantiated here: say so once rather than fail.
+        let javaNotes = checked.filter { $0.severity == .note && $0.message.hasPrefix(ADLChecker.javaTypePrefix) }
         if !structureOnly && !diagnostics.contains(where: { $0.severity == .error }) {
-            diagnostics += ADLBuilder(registry: registry).build(resolved).diagnostics
+            if javaNotes.isEmpty {
+                diagnostics += ADLBuilder(registry: registry).build(resolved).diagnostics
+            } else {
+                diagnostics.append(Diagnostic(.note, at: resolved.location, "not instantiated: \(javaNotes.count) Java type\(javaNotes.count == 1 ? " is" : "s are") not registered here (see the notes above); the structure was checked"))
+            }
         }
         plan = resolved
         return Report(plan: plan, diagnostics: deduplicated(diagnostics))

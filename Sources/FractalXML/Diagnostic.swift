@@ -7,6 +7,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
+        /// Not a problem: what could not be checked, and why.
+        case note
     }
 
     public var severity: Severity
@@ -56,6 +58,10 @@ package struct DiagnosticLog {
 
     package mutating func warning(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
         append(Diagnostic(.warning, at: location, message, notes: notes))
+    }
+
+    package mutating func note(_ location: SourceLocation?, _ message: String, notes: [Diagnostic.Note] = []) {
+        append(Diagnostic(.note, at: location, message, notes: notes))
     }
 
     package mutating func append(_ diagnostic: Diagnostic) {

@@ -74,6 +74,10 @@ public struct ComponentPlan: Sendable, Hashable, Codable {
     public var virtualNodeLocation: SourceLocation?
     /// Where this component came from through `extends` and references, outermost last.
     public var origin: [Diagnostic.Note]
+    /// The non-functional components of its membrane (GCM), and the bindings `<controller>`
+    /// declares between them, the component's interfaces and its sub-components'.
+    public var membrane: [ComponentPlan] = []
+    public var membraneBindings: [PlannedBinding] = []
 
     public init(
         name: String, definition: String? = nil, location: SourceLocation, interfaces: [PlannedInterface] = [],

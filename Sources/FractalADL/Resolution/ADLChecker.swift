@@ -7,6 +7,11 @@ import Fractal
 struct ADLChecker {
     /// nil: structure only (names of classes and signatures are not looked up).
     var registry: Registry?
+    /// The architecture was written for a Java implementation (a `classpath:` DOCTYPE): a
+    /// Java-qualified class or signature the registry does not know is noted, not refused.
+    var javaTypes = false
+
+    static let javaTypePrefix = "written for a Java implementation:"
 
     func check(_ root: ComponentPlan) -> [Diagnostic] {
         var log = DiagnosticLog()
@@ -24,20 +29,39 @@ struct ADLChecker {
         } catch {}
 
         if let controller = plan.controller, ControllerDescription(fractalName: controller) == nil {
-            log.error(plan.controllerLocation, "unknown controller description '\(controller)' (known: primitive, composite, parametricPrimitive, parametricComposite)", notes: plan.origin)
+            if Self.isControllerConfiguration(controller) {
+                // ProActive's membranes are Java classes listed in such a file.
+                log.note(plan.controllerLocation, "'\(controller)' is a ProActive controller configuration (Java controller classes): '\(plan.name)' gets the standard membrane of a \(plan.children.isEmpty ? "primitive" : "composite") here", notes: plan.origin)
+            } else {
+                log.error(plan.controllerLocation, "unknown controller description '\(controller)' (known: primitive, composite, parametricPrimitive, parametricComposite, or a ProActive configuration file path)", notes: plan.origin)
+            }
         }
         if plan.contentClass != nil && !plan.children.isEmpty {
-            log.error(plan.contentLocation, "'\(plan.name)' has both content and sub-components: a primitive has content, a composite sub-components", notes: plan.origin)
+            let message = "'\(plan.name)' has both content and sub-components: ProActive composites keep their attributes in a content class; here a composite has no content"
+            if registry == nil || javaTypes {
+                log.warning(plan.contentLocation, message + " (it would be refused when instantiated)", notes: plan.origin)
+            } else {
+                log.error(plan.contentLocation, message + "; move the attributes to a primitive sub-component", notes: plan.origin)
+            }
         }
         if let registry {
             if let contentClass = plan.contentClass, !registry.hasContentClass(contentClass) {
-                let known = registry.contentClassNames
-                log.error(plan.contentLocation, "unknown content class '\(contentClass)'\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")", notes: plan.contentOrigin)
+                if javaTypes && Self.isJavaQualified(contentClass) {
+                    log.note(plan.contentLocation, "\(Self.javaTypePrefix) content class '\(contentClass)' is not registered here (a Java class?): not checked", notes: plan.contentOrigin)
+                } else {
+                    let known = registry.contentClassNames
+                    log.error(plan.contentLocation, "unknown content class '\(contentClass)'\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")", notes: plan.contentOrigin)
+                }
             }
             for interface in plan.interfaces where registry.signature(named: interface.type.signature) == nil {
-                log.error(interface.location, "unknown signature '\(interface.type.signature)' of interface '\(interface.type.name)'", notes: interface.origin)
+                if javaTypes && Self.isJavaQualified(interface.type.signature) {
+                    log.note(interface.location, "\(Self.javaTypePrefix) signature '\(interface.type.signature)' of interface '\(interface.type.name)' is not registered here (a Java interface?): bindings to it are checked by name only", notes: interface.origin)
+                } else {
+                    log.error(interface.location, "unknown signature '\(interface.type.signature)' of interface '\(interface.type.name)'", notes: interface.origin)
+                }
             }
         }
+        checkMembrane(of: plan, root: root, log: &log)
         checkBindings(of: plan, root: root, isTop: isTop, log: &log)
         for child in plan.children {
             switch child {
@@ -46,6 +70,52 @@ struct ADLChecker {
             case .shared(_, let path, let location):
                 if Self.find(path, in: root) == nil {
                     log.error(location, "no component at '\(path)' to share (paths start at the top component: ./name/name)", notes: plan.origin)
+                }
+            }
+        }
+    }
+
+    /// A name in a Java package (`java.lang.Runnable`, `org.example.cafe.Service`): two package
+    /// levels at least, in lower case. Registered names (`helloworld.Service`) and typos of
+    /// them stay errors.
+    static func isJavaQualified(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count >= 3 && parts.dropLast().allSatisfy { $0.first?.isLowercase == true }
+    }
+
+    /// A `desc` naming a ProActive controller-configuration file rather than a Fractal kind.
+    static func isControllerConfiguration(_ desc: String) -> Bool {
+        desc.hasSuffix(".xml") || desc.hasPrefix("/") || desc.contains("/")
+    }
+
+    /// The membrane's components, and that each end of its bindings names an interface of the
+    /// component (`this`), of a membrane component or of a sub-component. Roles are not
+    /// checked: GCM's membrane bindings join internal and external, functional and
+    /// non-functional interfaces in every direction.
+    private func checkMembrane(of plan: ComponentPlan, root: ComponentPlan, log: inout DiagnosticLog) {
+        for component in plan.membrane { check(component, root: root, isTop: false, log: &log) }
+        guard !plan.membraneBindings.isEmpty else { return }
+        var ends: [String: [InterfaceType]] = ["this": plan.interfaces.map(\.type)]
+        for child in plan.children {
+            if case .plan(let childPlan) = child { ends[childPlan.name] = childPlan.interfaces.map(\.type) }
+        }
+        for component in plan.membrane { ends[component.name] = component.interfaces.map(\.type) }
+        for binding in plan.membraneBindings {
+            for (text, location, side) in [(binding.client, binding.clientLocation, "client"), (binding.server, binding.serverLocation, "server")] where !text.isEmpty {
+                let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    log.error(location, "membrane binding \(side) '\(text)' must be 'component.interface' or 'this.interface'", notes: plan.origin)
+                    continue
+                }
+                guard let types = ends[parts[0]] else {
+                    log.error(location, "no membrane or sub-component named '\(parts[0])' in '\(plan.name)' (it has: \(ends.keys.filter { $0 != "this" }.sorted().joined(separator: ", ")))", notes: plan.origin)
+                    continue
+                }
+                // A sub-component's controller interfaces are its own membrane's: not always declared here.
+                let declared = types.contains { $0.name == parts[1] || ($0.isCollection && parts[1].hasPrefix($0.name)) }
+                let isSubComponent = parts[0] != "this" && !plan.membrane.contains { $0.name == parts[0] }
+                if !declared && !isSubComponent {
+                    log.error(location, "'\(parts[0])' has no interface '\(parts[1])' (it has: \(types.map(\.name).joined(separator: ", ")))", notes: plan.origin)
                 }
             }
         }
@@ -147,11 +217,15 @@ struct ADLChecker {
                     log.error(binding.location, "'\(binding.client)' is bound twice; only a multicast interface takes several servers", notes: plan.origin)
                 }
             }
-            let compatible = registry.map { $0.isSubsignature(serverType.signature, of: clientType.signature) }
-                ?? (serverType.signature == clientType.signature)
-            let bothKnown = registry.map { $0.signature(named: serverType.signature) != nil && $0.signature(named: clientType.signature) != nil } ?? true
-            if !compatible && bothKnown {
-                log.error(binding.location, "type mismatch: '\(binding.client)' is a \(clientType.signature), '\(binding.server)' a \(serverType.signature), which is not a \(clientType.signature)", notes: plan.origin)
+            // Without a registry the subtyping of signatures is unknown (Java's was the JVM's):
+            // structure only compares no signatures.
+            if let registry, registry.signature(named: serverType.signature) != nil, registry.signature(named: clientType.signature) != nil,
+               !registry.isSubsignature(serverType.signature, of: clientType.signature) {
+                if clientType.cardinality == .multicast || serverType.cardinality == .gathercast {
+                    log.note(binding.location, "collective binding between different signatures (\(clientType.signature) → \(serverType.signature)): GCM's multicast and gathercast rules (lists on one side, elements on the other) are not checked here", notes: plan.origin)
+                } else {
+                    log.error(binding.location, "type mismatch: '\(binding.client)' is a \(clientType.signature), '\(binding.server)' a \(serverType.signature), which is not a \(clientType.signature)", notes: plan.origin)
+                }
             }
             if !clientType.isOptional && serverType.isOptional {
                 log.error(binding.location, "mandatory '\(binding.client)' is bound to optional '\(binding.server)'", notes: plan.origin)

@@ -11,6 +11,12 @@ public final class ADLLoader {
     public var searchPath: [String]
     /// Launch-context values: fill arguments nobody passed, and `${name}` not declared as arguments.
     public var context: [String: String]
+    /// The target is checked alone: its own arguments without a value (whoever uses the
+    /// definition gives them) are a warning, not an error.
+    public var checksAlone = false
+    /// Some file read had a `classpath:` DOCTYPE: it was written for a Java implementation
+    /// (ProActive, Julia), whose types only the JVM knows.
+    public private(set) var readJavaWrittenFile = false
 
     private var files: [String: XMLReader.Result] = [:]
     private var log = DiagnosticLog()
@@ -67,6 +73,7 @@ public final class ADLLoader {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let result = XMLReader.read(Array(data), file: path, schema: ADLDTD.schema)
         files[path] = result
+        if result.systemIdentifier?.hasPrefix("classpath:") == true { readJavaWrittenFile = true }
         log.append(contentsOf: result.diagnostics)
         return result
     }
@@ -117,7 +124,8 @@ public final class ADLLoader {
         if let declared = root.value("name"), declared != reference.name, explicitFile == nil {
             error(root.location(of: "name"), "the file of '\(reference.name)' defines '\(declared)'; rename the definition or the file")
         }
-        let values = argumentValues(of: root, reference: reference, referencedAt: referencedAt ?? root.location)
+        let values = argumentValues(of: root, reference: reference, referencedAt: referencedAt ?? root.location,
+                                    alone: checksAlone && referencedAt == nil && stack.isEmpty)
         chain = inside
         let substituted = substitute(root, values: values, definition: reference.name)
         let inner = stack + [reference.name]
@@ -144,7 +152,7 @@ public final class ADLLoader {
     }
 
     /// The values of a definition's arguments: passed, then context, then defaults.
-    private func argumentValues(of root: XMLNode, reference: DefinitionReference, referencedAt: SourceLocation) -> [String: String] {
+    private func argumentValues(of root: XMLNode, reference: DefinitionReference, referencedAt: SourceLocation, alone: Bool) -> [String: String] {
         let declared = ArgumentDeclaration.parse(root.value("arguments") ?? "")
         if ArgumentDeclaration.hasUnnamed(in: root.value("arguments") ?? "") {
             error(root.location(of: "arguments"), "arguments=\"\(root.value("arguments") ?? "")\" declares an argument without a name; write name or name=default, separated by commas")
@@ -167,15 +175,23 @@ public final class ADLLoader {
             }
         }
         var values = context
+        var unbound: [String] = []
         for declaration in declared {
             if let value = passed[declaration.name] ?? context[declaration.name] ?? declaration.defaultValue {
                 values[declaration.name] = value
+            } else if alone {
+                values[declaration.name] = ""
+                unbound.append(declaration.name)
             } else {
                 // Reported here, once; its uses below substitute nothing rather than report again.
                 values[declaration.name] = ""
                 error(referencedAt, "no value for argument '\(declaration.name)' of '\(reference.name)': pass it (\(reference.name)(\(declaration.name)=>…)), give it a default (arguments=\"\(declaration.name)=…\"), or set it in the launch context",
                           notes: [.init(location: root.location(of: "arguments"), message: "declared here")])
             }
+        }
+        if !unbound.isEmpty {
+            let list = unbound.map { "'\($0)'" }.joined(separator: ", ")
+            log.warning(root.location(of: "arguments"), "checked alone, '\(reference.name)' has no value for \(unbound.count == 1 ? "argument" : "arguments") \(list): whoever uses it passes \(unbound.count == 1 ? "it" : "them") (\(reference.name)(\(unbound.map { "\($0)=>…" }.joined(separator: ", ")))); their uses were checked as empty values")
         }
         return values
     }
@@ -254,7 +270,26 @@ public final class ADLLoader {
                 body.content = once(body.content, child)
             case "controller":
                 body.controller = once(body.controller, child)
-                body.membrane += child.children.filter { $0.name != "comment" }.map { Body.Item(node: $0, origin: []) }
+                let describesMembrane = child.children.contains { ["interface", "component", "binding"].contains($0.name) }
+                if child.value("desc") == nil && !describesMembrane {
+                    error(child.location, "<controller> needs attribute 'desc' (primitive, composite…), or, in GCM, the membrane's interfaces, components and bindings")
+                }
+                for part in child.children {
+                    switch part.name {
+                    case "interface":
+                        body.membrane.append(Body.Item(node: part, origin: []))
+                    case "component":
+                        let name = part.value("name") ?? ""
+                        if body.membraneComponents[name] != nil {
+                            error(part.location(of: "name"), "duplicate component name '\(name)' in the membrane of '\(element.value("name") ?? definition)'")
+                        }
+                        body.membraneComponents[name] = component(part, stack: stack, definition: definition)
+                    case "binding":
+                        body.membraneBindings.append(Body.Item(node: part, origin: []))
+                    default:
+                        break
+                    }
+                }
             case "virtual-node":
                 body.virtualNode = once(body.virtualNode, child)
             default:
@@ -310,12 +345,17 @@ public final class ADLLoader {
                                            location: entry.node.location, origin: entry.origin)))
             }
         }
-        let bindings = body.bindings.items.map { item in
+        func planned(_ item: Body.Item) -> ComponentPlan.PlannedBinding {
             ComponentPlan.PlannedBinding(
                 client: item.node.value("client") ?? "", server: item.node.value("server") ?? "",
                 location: item.node.location,
                 clientLocation: item.node.location(of: "client"), serverLocation: item.node.location(of: "server"),
                 origin: item.origin)
+        }
+        let bindings = body.bindings.items.map(planned)
+        let membrane = body.membraneComponents.items.compactMap { entry -> ComponentPlan? in
+            guard let membraneBody = entry.body else { return nil }
+            return plan(name: entry.node.value("name") ?? "", body: membraneBody, definition: entry.definition, location: entry.node.location, origin: entry.origin)
         }
         var result = ComponentPlan(
             name: name, definition: definition, location: location, interfaces: interfaces,
@@ -333,6 +373,8 @@ public final class ADLLoader {
             origin: origin)
         result.contentOrigin = body.content?.origin ?? origin
         result.attributesLocation = body.attributesNode?.node.location
+        result.membrane = membrane
+        result.membraneBindings = body.membraneBindings.map(planned)
         return result
     }
 

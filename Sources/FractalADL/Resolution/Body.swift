@@ -26,7 +26,11 @@ struct Body {
     var attributesNode: Item?
     var content: Item?
     var controller: Item?
+    /// The membrane's own interfaces, components and bindings (GCM's non-functional part,
+    /// inside `<controller>`).
     var membrane: [Item] = []
+    var membraneComponents = OrderedItems<ComponentEntry>()
+    var membraneBindings: [Item] = []
     var virtualNode: Item?
     var extras: [Item] = []
 
@@ -48,8 +52,11 @@ struct Body {
         for (key, item) in other.attributes.entries { result.attributes[key] = item }
         result.attributesNode = other.attributesNode ?? attributesNode
         result.content = other.content ?? content
-        result.controller = other.controller ?? controller
+        // A `<controller>` that only holds a membrane keeps the inherited description.
+        if let theirs = other.controller, theirs.node.value("desc") != nil || controller == nil { result.controller = theirs }
         result.membrane += other.membrane
+        for (key, entry) in other.membraneComponents.entries { result.membraneComponents[key] = entry }
+        result.membraneBindings += other.membraneBindings
         result.virtualNode = other.virtualNode ?? virtualNode
         result.extras += other.extras
         return result
@@ -71,6 +78,13 @@ struct Body {
         result.content = content.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.controller = controller.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.membrane = membrane.map { Item(node: $0.node, origin: $0.origin + [note]) }
+        result.membraneComponents = membraneComponents.mapValues { entry in
+            var noted = entry
+            noted.origin.append(note)
+            noted.body = entry.body?.noted(note)
+            return noted
+        }
+        result.membraneBindings = membraneBindings.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.virtualNode = virtualNode.map { Item(node: $0.node, origin: $0.origin + [note]) }
         return result
     }

@@ -56,7 +56,7 @@ public enum ADLDTD {
 
     <!ELEMENT controller (comment | interface | component | binding)*>
     <!ATTLIST controller
-      desc CDATA #REQUIRED>
+      desc CDATA #IMPLIED>
 
     <!ELEMENT template-controller (comment*)>
     <!ATTLIST template-controller
