@@ -258,6 +258,13 @@ enum FractalExecutable {
         #expect(ran.stdout == "<<hello world\n", "\(ran)")
     }
 
+    @Test func anArgumentHoldingCommasAndParenthesesReachesTheServerWhole() async throws {
+        // HelloWorld passes it on: helloworld.Server(${header},${count}).
+        let ran = try await CLI.run(["run", "HelloWorld", "--arg", "header=a, (b)=>c 'd' ", "--arg", "count=2"])
+        #expect(ran.exitedNormally && ran.status == 0, "\(ran)")
+        #expect(ran.stdout == "a, (b)=>c 'd' hello world\na, (b)=>c 'd' hello world\n", "\(ran)")
+    }
+
     @Test func exportNamesTheDefinitionByItsDottedName() async throws {
         let exported = try await CLI.run(["export", "helloworld.Server"])
         #expect(exported.exitedNormally && exported.status == 0, "\(exported)")

@@ -251,6 +251,11 @@ func expectFirstError(_ expected: ExpectedDiagnostic, in report: ADL.Report, sou
         expectOnlyError(at("UnknownAttribute", 2, 68, "unknown attribute 'colour' on <interface>"), in: report)
     }
 
+    @Test func anUnclosedQuoteInAReferenceIsLocated() {
+        // `  <component name="server" definition="…`: `definition` is column 28.
+        expectOnlyError(at("UnclosedQuote", 2, 28, "opens a quote (') without closing it"), in: InvalidFixtures.check("UnclosedQuote"))
+    }
+
     @Test func missingRequiredAttribute() {
         let report = InvalidFixtures.check("MissingRequiredAttribute")
         expectOnlyError(at("MissingRequiredAttribute", 2, 3, "<controller> needs attribute 'desc'"), in: report)

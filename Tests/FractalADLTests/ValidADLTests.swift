@@ -291,6 +291,20 @@ enum ValidFixtures {
         #expect(try attribute(t, "prefix") == "ctx-")
     }
 
+    @Test func valuesWithCommasArrowsParenthesesAndQuotesPassThroughReferences() throws {
+        let tricky = " a, (b)=>c 'd' "
+        let plan = try cleanPlan("args.Quoted", context: ["text": tricky])
+        #expect(try childPlan(plan, "passed").attributes.map(\.value) == [tricky, "3"])
+        #expect(try childPlan(plan, "written").attributes.map(\.value) == ["x, (y)=>z", "4"])
+        #expect(try childPlan(plan, "inside").attributes.map(\.value) == ["[\(tricky)]", "7"])
+        #expect(try childPlan(plan, "apostrophe").attributes.map(\.value) == ["it's", "5"])
+        // Loaded, the content gets the same strings.
+        let passed = try sub(load("args.Quoted", context: ["text": tricky]), "passed")
+        #expect(try attribute(passed, "prefix") == tricky)
+        // The default, with its `<` from the XML.
+        #expect(try childPlan(cleanPlan("args.Quoted"), "passed").attributes.first?.value == "a<b")
+    }
+
     @Test func argumentsArePassedThroughExtends() throws {
         // args.Derived arguments="rate=5" extends="args.Base(rate=>${rate})"; Base has no default.
         let derived = try load("args.Derived")

@@ -40,32 +40,38 @@ struct DefinitionReference: Hashable {
         }
         let name = String(trimmed[..<open]).trimmedASCII
         let inner = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        guard balancedQuotes(inner) else {
+            return .failure(ReferenceError("'\(trimmed)' opens a quote (') without closing it; write '' for a quote inside a quoted value"))
+        }
         let parts = splitTopLevel(inner, on: ",").map { $0.trimmedASCII }.filter { !$0.isEmpty }
         if parts.isEmpty { return .success(DefinitionReference(name: name, values: .none)) }
-        let named = parts.filter { $0.contains("=>") }
+        let named = parts.filter { arrow(in: $0) != nil }
         if !named.isEmpty && named.count != parts.count {
             return .failure(ReferenceError("'\(trimmed)' mixes positional and named (name=>value) arguments; use one form"))
         }
-        if named.isEmpty { return .success(DefinitionReference(name: name, values: .positional(parts))) }
+        if named.isEmpty { return .success(DefinitionReference(name: name, values: .positional(parts.map(unquoted)))) }
         var pairs: [(String, String)] = []
         for part in parts {
-            let pieces = part.components(separatedBy: "=>")
-            let key = pieces[0].trimmedASCII
-            guard pieces.count == 2, !key.isEmpty else { return .failure(ReferenceError("'\(part)' is not name=>value")) }
-            pairs.append((key, pieces[1].trimmedASCII))
+            guard let arrow = arrow(in: part) else { return .failure(ReferenceError("'\(part)' is not name=>value")) }
+            let key = String(part[..<arrow.lowerBound]).trimmedASCII
+            let value = String(part[arrow.upperBound...])
+            guard !key.isEmpty, Self.arrow(in: value) == nil else { return .failure(ReferenceError("'\(part)' is not name=>value")) }
+            pairs.append((key, unquoted(value)))
         }
         return .success(DefinitionReference(name: name, values: .named(pairs)))
     }
 
-    /// Splits `text` on `separator` outside parentheses.
+    /// Splits `text` on `separator` outside parentheses and quotes.
     static func splitTopLevel(_ text: String, on separator: Character) -> [String] {
         var parts: [String] = []
         var current = ""
         var depth = 0
+        var quoted = false
         for character in text {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if character == separator && depth == 0 {
+            if character == "'" { quoted.toggle() }
+            if !quoted && character == "(" { depth += 1 }
+            if !quoted && character == ")" { depth -= 1 }
+            if !quoted && character == separator && depth == 0 {
                 parts.append(current)
                 current = ""
             } else {
@@ -74,6 +80,56 @@ struct DefinitionReference: Hashable {
         }
         parts.append(current)
         return parts
+    }
+
+    // MARK: Quoted values
+
+    /// A value as a reference must write it to come back unchanged: quoted (`'a, b'`, with
+    /// `''` for a quote) when it holds anything a reference reads as structure.
+    static func quoted(_ value: String) -> String {
+        guard value.contains(where: { ",()'=>".contains($0) }) || value.trimmedASCII != value || value.isEmpty else { return value }
+        return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// A written value read back: quoted segments taken as they are (`''` is a quote), the
+    /// rest trimmed of outer spaces.
+    static func unquoted(_ text: String) -> String {
+        let trimmed = text.trimmedASCII
+        guard trimmed.contains("'") else { return trimmed }
+        var value = ""
+        var quoted = false
+        var characters = trimmed[...]
+        while let character = characters.popFirst() {
+            if character == "'" {
+                if quoted, characters.first == "'" {
+                    value.append("'")
+                    characters.removeFirst()
+                } else {
+                    quoted.toggle()
+                }
+            } else {
+                value.append(character)
+            }
+        }
+        return value
+    }
+
+    /// The first `=>` outside quotes.
+    private static func arrow(in text: String) -> Range<String.Index>? {
+        var quoted = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "'" { quoted.toggle() }
+            let next = text.index(after: index)
+            if !quoted, character == "=", next < text.endIndex, text[next] == ">" { return index..<text.index(after: next) }
+            index = next
+        }
+        return nil
+    }
+
+    private static func balancedQuotes(_ text: String) -> Bool {
+        text.reduce(0) { $0 + ($1 == "'" ? 1 : 0) } % 2 == 0
     }
 }
 

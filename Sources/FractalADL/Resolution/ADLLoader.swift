@@ -199,16 +199,18 @@ public final class ADLLoader {
     /// Replaces `${name}` in every attribute value below `node`.
     private func substitute(_ node: XMLNode, values: [String: String], definition: String) -> XMLNode {
         var result = node
+        // In a reference, a value passed on is quoted, so that what it holds is not read as structure.
         result.attributes = node.attributes.map { attribute in
             var copy = attribute
-            copy.value = substitute(attribute.value, values: values, at: attribute.location, definition: definition)
+            let reference = (node.name == "component" && attribute.name == "definition") || (node.name == "definition" && attribute.name == "extends")
+            copy.value = substitute(attribute.value, values: values, at: attribute.location, definition: definition, inReference: reference)
             return copy
         }
         result.children = node.children.map { substitute($0, values: values, definition: definition) }
         return result
     }
 
-    private func substitute(_ text: String, values: [String: String], at location: SourceLocation, definition: String) -> String {
+    private func substitute(_ text: String, values: [String: String], at location: SourceLocation, definition: String, inReference: Bool = false) -> String {
         guard text.containsSubstitution else { return text }
         var output = ""
         var rest = Substring(text)
@@ -220,13 +222,28 @@ public final class ADLLoader {
             }
             let name = String(rest[start.upperBound..<end])
             if let value = values[name] {
-                output += value
+                output += inReference ? Self.referenceText(value, after: output) : value
             } else {
                 error(location, "undefined argument '\(name)': '\(definition)' declares no such argument and the launch context has no such value")
             }
             rest = rest[rest.index(after: end)...]
         }
         return output + rest
+    }
+
+    /// A value substituted into a reference, written after `written`: inside the argument
+    /// list it is quoted (inside a quoted segment only its quotes are doubled); in the
+    /// definition's name it goes as it is.
+    private static func referenceText(_ value: String, after written: String) -> String {
+        var depth = 0
+        var quoted = false
+        for character in written {
+            if character == "'" { quoted.toggle() }
+            if !quoted && character == "(" { depth += 1 }
+            if !quoted && character == ")" { depth -= 1 }
+        }
+        if quoted { return value.replacingOccurrences(of: "'", with: "''") }
+        return depth > 0 ? DefinitionReference.quoted(value) : value
     }
 
     // MARK: Bodies
