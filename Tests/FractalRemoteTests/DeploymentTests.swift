@@ -98,10 +98,15 @@ import Testing
         do {
             _ = try await pending.value
             Issue.record("the call returned although the node of its callee was lost")
-        } catch {
+        } catch let error as FractalError {
             // The loss reaches the caller through two hops: the coordinator's link to the lost
             // node, then the reply to the relay's node.
-            #expect("\(error)".contains("doomed"), "\(error)")
+            #expect(error.kind == .remoteFailure, "\(error)")
+            // Raised by the relay's node (stable), in its component, naming the node it lost.
+            #expect(error.node == "stable" && error.component == "/relay" && error.interface == "e", "\(error)")
+            #expect(error.message.contains("node doomed: no heartbeat for") && error.message.hasSuffix("the node is lost"), "\(error)")
+        } catch {
+            Issue.record("the caller should fail with a FractalError naming the lost node, not \(type(of: error)): \(error)")
         }
         await coordinator.shutdown()
         for node in started { await node.shutdown() }

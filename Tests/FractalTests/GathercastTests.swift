@@ -87,6 +87,21 @@ enum GathercastWorld {
         #expect(summer.rounds.withLock { $0 } == [["/orderB#g", "/orderA#g", "/orderC#g"]])
     }
 
+    @Test func eachClientGetsItsOwnResult() async throws {
+        let content = OthersSummer()
+        let server = try Component.primitive(
+            "othersSummer", type: ComponentType([GathercastWorld.serverType()]), content: content,
+            controller: ControllerDescription(.primitive, gathercastTimeout: .seconds(5)))
+        let clients = try GathercastWorld.clients(["others1", "others2", "others3"], boundTo: server)
+        try await GathercastWorld.startAll([server] + clients.map(\.0))
+        // Called in another order than bound; each value distinct.
+        async let third = clients[2].1.g().sum(400)
+        async let first = clients[0].1.g().sum(1)
+        async let second = clients[1].1.g().sum(20)
+        let (one, two, three) = try await (first, second, third)
+        #expect([one, two, three] == [420, 401, 21])
+    }
+
     @Test func successiveRoundsAreGatheredSeparately() async throws {
         let (server, summer) = try GathercastWorld.summer("roundsSummer")
         let clients = try GathercastWorld.clients(["rounds1", "rounds2"], boundTo: server)

@@ -123,7 +123,8 @@ import Testing
             try await service.print("waited")
             return try await service.echo(42)
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Seen waiting at the gate, not merely not yet arrived.
+        #expect(await eventually { server.lifeCycleController.callsWaiting == 1 }, "the call never waited at the stopped component")
         #expect(content.printed.withLock { $0 }.isEmpty, "a call reached a stopped component")
 
         try await server.lifeCycleController.start()
@@ -148,7 +149,7 @@ import Testing
         let service = try server.interface(named: "s").callable(as: (any Service).self)
 
         let call = Task { try await service.print("cancelled") }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await eventually { server.lifeCycleController.callsWaiting == 1 }, "the call never waited at the stopped component")
         call.cancel()
 
         let result = await call.result
@@ -159,6 +160,7 @@ import Testing
             #expect(error is CancellationError, "expected CancellationError, got \(error)")
         }
         #expect(content.printed.withLock { $0 }.isEmpty)
+        #expect(server.lifeCycleController.callsWaiting == 0)
     }
 
     @Test func lifeCycleHooksRunOnStartAndStop() async throws {

@@ -258,7 +258,11 @@ enum SerialisingWorld {
         let remote = try remoteProxy((any Service).self, exportedAs: "gated", over: LoopbackChannel(exports))
 
         let call = Task { try await remote.print("after start") }
-        try await Task.sleep(for: .milliseconds(100))
+        // Seen waiting at the gate, having come through the path.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while server.lifeCycleController.callsWaiting == 0 && clock.now < deadline { await Task.yield() }
+        #expect(server.lifeCycleController.callsWaiting == 1, "the call never waited at the stopped component")
         #expect(content.printed.withLock { $0 }.isEmpty, "the call reached a stopped component")
 
         try await server.lifeCycleController.start()

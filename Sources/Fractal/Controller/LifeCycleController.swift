@@ -13,6 +13,10 @@ public struct LifeCycleController: Sendable {
         component.gate.phase == .started ? .started : .stopped
     }
 
+    /// Calls that arrived while the component was not started and wait for it to start (each
+    /// up to its call deadline).
+    public var callsWaiting: Int { component.gate.callsWaiting }
+
     /// Starts the component and every component below it.
     ///
     /// - Throws: ``FractalError/Kind/mandatoryInterfaceUnbound`` (nothing is started), or

@@ -43,6 +43,9 @@ final class CallGate: Sendable {
 
     var callsInProgress: Int { word.load(ordering: .acquiring) >> 1 }
 
+    /// Callers held until the gate opens.
+    var callsWaiting: Int { slow.withLock { $0.openWaiters.count } }
+
     /// Admits a call when the gate is open. Cheap: this is the path of every call.
     @inlinable
     func tryEnter() -> Bool {

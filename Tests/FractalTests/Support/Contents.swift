@@ -83,6 +83,16 @@ final class Summer: GathercastReceiver {
     }
 }
 
+/// Returns each caller the sum of the *other* callers' values: a result per client, so a
+/// result handed to the wrong client shows.
+final class OthersSummer: GathercastReceiver {
+    func gather(_ calls: GatheredCalls) async throws -> [any Sendable] {
+        let values = try calls.calls.map { try $0.argument(0, as: Int.self) }
+        let sum = values.reduce(0, +)
+        return values.map { sum - $0 }
+    }
+}
+
 /// Calls the Gather server it is bound to.
 final class GatherClient: Sendable {
     let g = Client<any Gather>("g")
