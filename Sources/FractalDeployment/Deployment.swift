@@ -73,6 +73,11 @@ public final class Deployment: Sendable {
     /// - Throws: ``RemoteError`` naming the node, ``FractalError`` naming the component, or
     ///   ``ADLError``; nothing stays on any node and no process started is left running.
     public static func launch(_ plan: ComponentPlan, on descriptor: DeploymentDescriptor, options: Options = Options()) async throws -> Deployment {
+        // An empty descriptor (no file) runs everything here.
+        if !descriptor.virtualNodes.isEmpty {
+            let problems = descriptor.problems(deploying: plan)
+            if !problems.isEmpty { throw ADLError(problems) }
+        }
         var peerOptions = options.peerOptions
         peerOptions.logger = options.logger
         let coordinator = Node(name: options.name, transports: try transports(options.tls), options: peerOptions)

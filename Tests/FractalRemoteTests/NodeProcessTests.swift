@@ -149,6 +149,20 @@ protocol ProcessTestService: Sendable {
         #expect(!launcher.stderr.contains("no direct connection"), "stderr:\n\(launcher.stderr)")
     }
 
+    /// A descriptor that leaves a virtual node of the architecture unmapped is refused, located,
+    /// before any node is reached (its one node's address answers nothing).
+    @Test func anUnmappedVirtualNodeIsALocatedErrorBeforeAnyNodeIsReached() async throws {
+        let (launcher, status) = try await runDeployment("DistributedHelloWorld", descriptor: """
+        <deployment>
+          <virtual-node name="clients"><node name="gone" address="tcp://127.0.0.1:1"/></virtual-node>
+        </deployment>
+        """)
+        #expect(status == .exited(1), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
+        #expect(launcher.stderr.contains("ADL/DistributedHelloWorld.fractal:8:5: error: virtual node 'servers' is not mapped by the deployment descriptor (it maps: clients)"),
+                "stderr:\n\(launcher.stderr)")
+        #expect(!launcher.stderr.contains("gone"), "stderr:\n\(launcher.stderr)")
+    }
+
     /// Two virtual nodes mapped to the same node: the launcher connects to it once and both
     /// components run there, bound locally.
     @Test func twoVirtualNodesMayShareANode() async throws {

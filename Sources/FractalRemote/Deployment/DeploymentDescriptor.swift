@@ -20,7 +20,9 @@ import FractalADL
 ///   </virtual-node>
 /// </deployment>
 /// ```
-/// A virtual node the descriptor does not name runs in the launcher's process.
+/// Deployed with a descriptor, every virtual node of the architecture must be mapped, and every
+/// virtual node mapped must be in the architecture (``problems(deploying:)``); without one,
+/// everything runs in the launcher's process.
 public struct DeploymentDescriptor: Sendable, Hashable {
     public enum Target: Sendable, Hashable {
         /// A node already running at `address`.
@@ -41,9 +43,50 @@ public struct DeploymentDescriptor: Sendable, Hashable {
 
     /// Virtual node name → where it runs.
     public var virtualNodes: [String: Target]
+    /// Where each virtual node is mapped, for descriptors read from a file.
+    public var locations: [String: SourceLocation] = [:]
 
-    public init(virtualNodes: [String: Target]) {
+    public init(virtualNodes: [String: Target], locations: [String: SourceLocation] = [:]) {
         self.virtualNodes = virtualNodes
+        self.locations = locations
+    }
+
+    /// What keeps `plan` from being deployed with this descriptor, located: a virtual node of
+    /// the architecture it does not map, one it maps that the architecture does not have, and
+    /// a virtual node on a component nested inside one placed elsewhere (only the top
+    /// composite's sub-components are placed on nodes; what is inside them goes with them).
+    public func problems(deploying plan: ComponentPlan) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var used: [(name: String, location: SourceLocation?)] = []
+        func walk(_ parent: ComponentPlan, path: String, runsOn: String?, isTop: Bool) {
+            for case .plan(let child) in parent.children {
+                let childPath = path + "/" + child.name
+                var placed = runsOn
+                if let name = child.virtualNode {
+                    used.append((name, child.virtualNodeLocation))
+                    if isTop {
+                        placed = virtualNodes[name] == nil ? nil : name
+                    } else if virtualNodes[name] != nil, name != runsOn {
+                        let host = runsOn.map { "virtual node '\($0)'" } ?? "the launcher's process"
+                        diagnostics.append(Diagnostic(at: child.virtualNodeLocation ?? child.location,
+                            "virtual node '\(name)' of \(childPath) is not honoured: it is inside \(path), which runs in \(host); only the top composite's sub-components are placed on nodes, with everything inside them (give \(path) that virtual node, or move \(child.name) up)"))
+                    }
+                }
+                walk(child, path: childPath, runsOn: placed, isTop: false)
+            }
+        }
+        walk(plan, path: "/" + plan.name, runsOn: nil, isTop: true)
+        let architecture = Set(used.map(\.name))
+        var reported: Set<String> = []
+        for (name, location) in used where virtualNodes[name] == nil && reported.insert(name).inserted {
+            let mapped = virtualNodes.keys.sorted().joined(separator: ", ")
+            diagnostics.append(Diagnostic(at: location, "virtual node '\(name)' is not mapped by the deployment descriptor\(mapped.isEmpty ? "" : " (it maps: \(mapped))"); add a <virtual-node name=\"\(name)\"> to it"))
+        }
+        for name in virtualNodes.keys.sorted() where !architecture.contains(name) {
+            let names = architecture.sorted().joined(separator: ", ")
+            diagnostics.append(Diagnostic(at: locations[name], "the deployment descriptor maps virtual node '\(name)', which '\(plan.definition ?? plan.name)' does not have\(names.isEmpty ? " (it has none)" : " (it has: \(names))")"))
+        }
+        return diagnostics
     }
 
     /// Reads a descriptor file.
@@ -53,6 +96,7 @@ public struct DeploymentDescriptor: Sendable, Hashable {
         let (root, readDiagnostics) = XMLFile.read(path)
         var diagnostics = readDiagnostics
         var virtualNodes: [String: Target] = [:]
+        var locations: [String: SourceLocation] = [:]
         if let root {
             if root.name != "deployment" {
                 diagnostics.append(Diagnostic(at: root.location, "a deployment descriptor's top element is <deployment>, not <\(root.name)>"))
@@ -66,6 +110,7 @@ public struct DeploymentDescriptor: Sendable, Hashable {
                     diagnostics.append(Diagnostic(at: virtualNode.location, "<virtual-node> needs attribute 'name'"))
                     continue
                 }
+                locations[name] = virtualNode.location(of: "name")
                 guard virtualNode.children.count == 1, let target = virtualNode.children.first else {
                     diagnostics.append(Diagnostic(at: virtualNode.location, "<virtual-node name=\"\(name)\"> needs exactly one <node>, <local-process>, <ssh> or <joining-node>"))
                     continue
@@ -94,6 +139,6 @@ public struct DeploymentDescriptor: Sendable, Hashable {
             }
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ADLError(diagnostics) }
-        return DeploymentDescriptor(virtualNodes: virtualNodes)
+        return DeploymentDescriptor(virtualNodes: virtualNodes, locations: locations)
     }
 }
