@@ -142,18 +142,27 @@ public final class Deployment: Sendable {
     }
 
     private static func reach(_ target: DeploymentDescriptor.Target, from coordinator: Node, processes: NodeProcesses, options: Options) async throws -> Peer {
+        let peer: Peer
+        let address: String
         switch target {
-        case .node(let name, let address):
-            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name, options: options)
+        case .node(let name, let at):
+            (peer, address) = (try await connectPatiently(coordinator, to: NodeAddress(parsing: at), name: name, options: options), at)
         case .localProcess(let name):
-            let address = try await processes.startLocal(name: name, tls: options.tls)
-            return try await coordinator.connect(to: address, reconnecting: true)
-        case .ssh(let host, let name, let command, let address):
+            let started = try await processes.startLocal(name: name, tls: options.tls)
+            (peer, address) = (try await coordinator.connect(to: started, reconnecting: true), started.description)
+        case .ssh(let host, let name, let command, let at):
             try processes.startOverSSH(host: host, name: name, command: command)
-            return try await connectPatiently(coordinator, to: NodeAddress(parsing: address), name: name, options: options)
+            (peer, address) = (try await connectPatiently(coordinator, to: NodeAddress(parsing: at), name: name, options: options), at)
         case .joining(let name):
             return try await coordinator.waitForPeer(named: name, timeout: options.nodeTimeout)
         }
+        // The node reached must be the one the descriptor names (on TLS, the name its
+        // certificate proves): another one at that address would receive its components.
+        guard peer.remoteName == target.nodeName else {
+            throw RemoteError(.handshakeFailed, node: target.nodeName,
+                              "the node at \(address) is named '\(peer.remoteName)', not '\(target.nodeName)' as the deployment descriptor says; fix the descriptor's name or address")
+        }
+        return peer
     }
 
     /// Connects to a node that may still be starting, until the node timeout.

@@ -149,6 +149,22 @@ protocol ProcessTestService: Sendable {
         #expect(!launcher.stderr.contains("no direct connection"), "stderr:\n\(launcher.stderr)")
     }
 
+    /// The node at a descriptor's address must bear the descriptor's name for it.
+    @Test func aNodeWhoseNameIsNotTheDescriptorsIsRefused() async throws {
+        let (process, address) = try await startNode("impostor")
+        defer { process.kill() }
+        let (launcher, status) = try await runDeployment("DistributedHelloWorld", descriptor: """
+        <deployment>
+          <virtual-node name="clients"><node name="n1" address="\(address)"/></virtual-node>
+          <virtual-node name="servers"><node name="n1" address="\(address)"/></virtual-node>
+        </deployment>
+        """)
+        #expect(status == .exited(1), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
+        #expect(launcher.stderr.contains("the node at \(address) is named 'impostor', not 'n1' as the deployment descriptor says"), "stderr:\n\(launcher.stderr)")
+        // Nothing was deployed on it.
+        #expect(!process.stdout.contains("hello world"), "stdout:\n\(process.stdout)")
+    }
+
     /// A descriptor that leaves a virtual node of the architecture unmapped is refused, located,
     /// before any node is reached (its one node's address answers nothing).
     @Test func anUnmappedVirtualNodeIsALocatedErrorBeforeAnyNodeIsReached() async throws {
