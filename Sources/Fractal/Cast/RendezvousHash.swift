@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Highest-random-weight hashing: a key goes to the candidate with the highest hash(key, candidate).
 ///
 /// Deterministic across processes (FNV-1a, not Swift's seeded `Hasher`), and removing a
@@ -16,6 +22,30 @@ public enum RendezvousHash {
             }
         }
         return best
+    }
+
+    /// The index in `candidates` that `key` goes to, each candidate taking keys in proportion to
+    /// its weight (a shard's capacity): the highest `weight / -ln(u)`, with `u` the key's hash
+    /// against the candidate taken into (0, 1). Equal weights choose as ``pick(key:among:)``;
+    /// adding or removing a candidate, or changing its weight, moves only keys to or from it.
+    public static func pick(key: String, among candidates: [String], weights: [Double]) -> Int {
+        precondition(!candidates.isEmpty && candidates.count == weights.count, "one weight per candidate, and at least one candidate")
+        let keyHash = fnv1a(key)
+        var best = 0
+        var bestScore = -Double.infinity
+        for index in candidates.indices where weights[index] > 0 {
+            let score = weights[index] / -log(unit(mix(fnv1a(candidates[index], seed: keyHash))))
+            if score > bestScore {
+                best = index
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// A hash taken into the open interval (0, 1).
+    static func unit(_ hash: UInt64) -> Double {
+        (Double(hash >> 11) + 0.5) / Double(UInt64(1) << 53)
     }
 
     /// The `k` best candidates for `key`, best first.
