@@ -98,16 +98,25 @@ struct TLSOptions: ParsableArguments {
 struct CertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
-        abstract: "Make a CA (unless the folder has one) and a certificate for each node, with openssl.")
+        abstract: "Make a CA (unless the folder has one) and a certificate for each node, with openssl.",
+        discussion: "The CA's key is kept apart, in --ca-key-folder (by default <out>-ca): never hand it out.")
 
-    @Option(help: "The folder for ca.pem, ca.key, <node>.pem and <node>.key.")
+    @Option(help: "The folder for ca.pem, <node>.pem and <node>.key.")
     var out: String
+
+    @Option(help: "The folder the CA's private key is kept in (default: <out>-ca).")
+    var caKeyFolder: String?
 
     @Argument(help: "Node names.")
     var nodes: [String]
 
     func run() throws {
-        try CertificateAuthority.make(in: out, nodes: nodes)
+        let keyFolder = caKeyFolder ?? CertificateAuthority.keyFolder(for: out)
+        try CertificateAuthority.make(in: out, nodes: nodes, keyFolder: keyFolder)
         announce("wrote \((["ca"] + nodes).map { "\($0).pem" }.joined(separator: ", ")) in \(out)")
+        announce("the CA key is \((keyFolder as NSString).appendingPathComponent("ca.key")) (mode 0600): keep it there, never hand it out")
+        for node in nodes {
+            announce("hand node \(node): \(["ca.pem", node + ".pem", node + ".key"].map { (out as NSString).appendingPathComponent($0) }.joined(separator: " "))")
+        }
     }
 }

@@ -3,16 +3,39 @@ import FractalRemote
 
 /// Makes a community's CA and node certificates with the `openssl` command (ECDSA P-256):
 /// `fractal certs`, and test helpers.
+///
+/// The CA's private key never lies beside what is handed out: it is kept in a folder of its
+/// own (mode 0700, the key 0600), by default `<folder>-ca` next to `folder`; every private key
+/// is mode 0600.
 public enum CertificateAuthority {
-    /// Creates `ca.pem`/`ca.key` in `folder` unless they exist, then `<node>.pem`/`<node>.key`
-    /// for each node, signed by the CA, valid for `localhost` and 127.0.0.1 too.
-    public static func make(in folder: String, nodes: [String], openssl: String = "/usr/bin/openssl") throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    /// The folder the CA key of `folder` is kept in by default.
+    public static func keyFolder(for folder: String) -> String {
+        (folder.hasSuffix("/") ? String(folder.dropLast()) : folder) + "-ca"
+    }
+
+    /// Creates `ca.pem` in `folder` and its key `ca.key` in `keyFolder` unless they exist (a key
+    /// found beside `ca.pem`, as older versions left it, is moved there), then
+    /// `<node>.pem`/`<node>.key` for each node in `folder`, signed by the CA, valid for
+    /// `localhost` and 127.0.0.1 too.
+    public static func make(in folder: String, nodes: [String], keyFolder: String? = nil, openssl: String = "/usr/bin/openssl") throws {
+        let files = FileManager.default
+        let keyFolder = keyFolder ?? Self.keyFolder(for: folder)
+        try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try files.createDirectory(atPath: keyFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: keyFolder)
         let ca = (folder as NSString).appendingPathComponent("ca")
-        if !FileManager.default.fileExists(atPath: ca + ".pem") {
-            try run(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                              "-keyout", ca + ".key", "-out", ca + ".pem", "-days", "3650", "-subj", "/CN=fractal-community-ca"])
+        let caKey = (keyFolder as NSString).appendingPathComponent("ca.key")
+        if files.fileExists(atPath: ca + ".key") && !files.fileExists(atPath: caKey) {
+            try files.moveItem(atPath: ca + ".key", toPath: caKey)
         }
+        if !files.fileExists(atPath: ca + ".pem") {
+            try run(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                              "-keyout", caKey, "-out", ca + ".pem", "-days", "3650", "-subj", "/CN=fractal-community-ca"])
+        }
+        guard files.fileExists(atPath: caKey) else {
+            throw RemoteError(.handshakeFailed, "\(folder) has a CA certificate but its key is not at \(caKey): sign node certificates where the CA key is")
+        }
+        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: caKey)
         for node in nodes {
             let base = (folder as NSString).appendingPathComponent(node)
             let extensions = base + ".ext"
@@ -20,10 +43,12 @@ public enum CertificateAuthority {
                 .write(toFile: extensions, atomically: true, encoding: .utf8)
             try run(openssl, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                               "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(node)"])
-            try run(openssl, ["x509", "-req", "-in", base + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
-                              "-CAcreateserial", "-out", base + ".pem", "-days", "825", "-extfile", extensions])
-            try? FileManager.default.removeItem(atPath: base + ".csr")
-            try? FileManager.default.removeItem(atPath: extensions)
+            try run(openssl, ["x509", "-req", "-in", base + ".csr", "-CA", ca + ".pem", "-CAkey", caKey,
+                              "-CAserial", (keyFolder as NSString).appendingPathComponent("ca.srl"), "-CAcreateserial",
+                              "-out", base + ".pem", "-days", "825", "-extfile", extensions])
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: base + ".key")
+            try? files.removeItem(atPath: base + ".csr")
+            try? files.removeItem(atPath: extensions)
         }
     }
 
