@@ -48,38 +48,25 @@ package enum EntityBudget {
     /// The range of the DOCTYPE's internal subset (between `[` and `]`), if it has one.
     private static func internalSubset(_ scalars: [Unicode.Scalar]) -> Range<Int>? {
         let doctype = Array("<!DOCTYPE".unicodeScalars)
-        guard let start = firstIndex(of: doctype, in: scalars[...], from: 0) else { return nil }
-        var index = start + doctype.count
+        guard let start = firstIndex(of: doctype, in: scalars[...], from: 0),
+              let open = firstUnquoted(in: scalars, from: start + doctype.count, of: ["[", ">"]), scalars[open] == "[" else { return nil }
+        return (open + 1)..<(firstUnquoted(in: scalars, from: open + 1, of: ["]"]) ?? scalars.count)
+    }
+
+    /// The first of `stops` from `start` that is not inside a quoted string.
+    private static func firstUnquoted(in scalars: [Unicode.Scalar], from start: Int, of stops: Set<Unicode.Scalar>) -> Int? {
         var quote: Unicode.Scalar?
-        while index < scalars.count {
+        for index in start..<max(start, scalars.count) {
             let scalar = scalars[index]
             if let open = quote {
                 if scalar == open { quote = nil }
             } else if scalar == "\"" || scalar == "'" {
                 quote = scalar
-            } else if scalar == ">" {
-                return nil
-            } else if scalar == "[" {
-                break
+            } else if stops.contains(scalar) {
+                return index
             }
-            index += 1
         }
-        guard index < scalars.count else { return nil }
-        let begin = index + 1
-        index = begin
-        quote = nil
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if let open = quote {
-                if scalar == open { quote = nil }
-            } else if scalar == "\"" || scalar == "'" {
-                quote = scalar
-            } else if scalar == "]" {
-                return begin..<index
-            }
-            index += 1
-        }
-        return begin..<scalars.count
+        return nil
     }
 
     /// `<!ENTITY name "value">` (general, internal) declarations: name → value.

@@ -255,6 +255,14 @@ public final class ADLLoader {
             if item != nil { error(node.location, "<\(element.name)> has more than one <\(node.name)>") }
             return Body.Item(node: node, origin: [])
         }
+        /// Adds component `node` to `components` once, resolved; `place` says where, for a duplicate.
+        func add(_ node: XMLNode, to components: inout OrderedItems<Body.ComponentEntry>, in place: String) {
+            let name = node.value("name") ?? ""
+            if components[name] != nil {
+                error(node.location(of: "name"), "duplicate component name '\(name)' in \(place)'\(element.value("name") ?? definition)'")
+            }
+            components[name] = component(node, stack: stack, definition: definition)
+        }
         for child in element.children {
             switch child.name {
             case "interface":
@@ -264,11 +272,7 @@ public final class ADLLoader {
                 }
                 body.interfaces[name] = Body.Item(node: child, origin: [])
             case "component":
-                let name = child.value("name") ?? ""
-                if body.components[name] != nil {
-                    error(child.location(of: "name"), "duplicate component name '\(name)' in '\(element.value("name") ?? definition)'")
-                }
-                body.components[name] = component(child, stack: stack, definition: definition)
+                add(child, to: &body.components, in: "")
             case "binding":
                 let client = child.value("client") ?? ""
                 let count = bindingCount[client, default: 0]
@@ -296,11 +300,7 @@ public final class ADLLoader {
                     case "interface":
                         body.membrane.append(Body.Item(node: part, origin: []))
                     case "component":
-                        let name = part.value("name") ?? ""
-                        if body.membraneComponents[name] != nil {
-                            error(part.location(of: "name"), "duplicate component name '\(name)' in the membrane of '\(element.value("name") ?? definition)'")
-                        }
-                        body.membraneComponents[name] = component(part, stack: stack, definition: definition)
+                        add(part, to: &body.membraneComponents, in: "the membrane of ")
                     case "binding":
                         body.membraneBindings.append(Body.Item(node: part, origin: []))
                     default:

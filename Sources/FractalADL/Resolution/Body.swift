@@ -66,24 +66,20 @@ struct Body {
     func noted(_ note: Diagnostic.Note) -> Body {
         var result = self
         result.interfaces = interfaces.mapValues { Item(node: $0.node, origin: $0.origin + [note]) }
-        result.components = components.mapValues { entry in
+        func noted(_ entry: ComponentEntry) -> ComponentEntry {
             var noted = entry
             noted.origin.append(note)
             noted.body = entry.body?.noted(note)
             return noted
         }
+        result.components = components.mapValues(noted)
         result.bindings = bindings.mapValues { Item(node: $0.node, origin: $0.origin + [note]) }
         result.attributes = attributes.mapValues { Item(node: $0.node, origin: $0.origin + [note]) }
         result.attributesNode = attributesNode.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.content = content.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.controller = controller.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.membrane = membrane.map { Item(node: $0.node, origin: $0.origin + [note]) }
-        result.membraneComponents = membraneComponents.mapValues { entry in
-            var noted = entry
-            noted.origin.append(note)
-            noted.body = entry.body?.noted(note)
-            return noted
-        }
+        result.membraneComponents = membraneComponents.mapValues(noted)
         result.membraneBindings = membraneBindings.map { Item(node: $0.node, origin: $0.origin + [note]) }
         result.virtualNode = virtualNode.map { Item(node: $0.node, origin: $0.origin + [note]) }
         return result
