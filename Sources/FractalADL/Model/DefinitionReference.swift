@@ -65,13 +65,9 @@ struct DefinitionReference: Hashable {
     static func splitTopLevel(_ text: String, on separator: Character) -> [String] {
         var parts: [String] = []
         var current = ""
-        var depth = 0
-        var quoted = false
+        var scanner = ReferenceScanner()
         for character in text {
-            if character == "'" { quoted.toggle() }
-            if !quoted && character == "(" { depth += 1 }
-            if !quoted && character == ")" { depth -= 1 }
-            if !quoted && character == separator && depth == 0 {
+            if scanner.read(character) && character == separator && scanner.depth == 0 {
                 parts.append(current)
                 current = ""
             } else {
@@ -116,13 +112,12 @@ struct DefinitionReference: Hashable {
 
     /// The first `=>` outside quotes.
     private static func arrow(in text: String) -> Range<String.Index>? {
-        var quoted = false
+        var scanner = ReferenceScanner()
         var index = text.startIndex
         while index < text.endIndex {
             let character = text[index]
-            if character == "'" { quoted.toggle() }
             let next = text.index(after: index)
-            if !quoted, character == "=", next < text.endIndex, text[next] == ">" { return index..<text.index(after: next) }
+            if scanner.read(character), character == "=", next < text.endIndex, text[next] == ">" { return index..<text.index(after: next) }
             index = next
         }
         return nil
@@ -130,6 +125,23 @@ struct DefinitionReference: Hashable {
 
     private static func balancedQuotes(_ text: String) -> Bool {
         text.reduce(0) { $0 + ($1 == "'" ? 1 : 0) } % 2 == 0
+    }
+}
+
+/// Where a reading of a reference stands: inside how many parentheses, inside a quote or not.
+struct ReferenceScanner {
+    private(set) var depth = 0
+    private(set) var quoted = false
+
+    /// Reads `character`; true when it is structure (outside quotes, and not a quote itself).
+    mutating func read(_ character: Character) -> Bool {
+        if character == "'" {
+            quoted.toggle()
+            return false
+        }
+        guard !quoted else { return false }
+        if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+        return true
     }
 }
 

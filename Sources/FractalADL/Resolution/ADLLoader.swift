@@ -235,15 +235,10 @@ public final class ADLLoader {
     /// list it is quoted (inside a quoted segment only its quotes are doubled); in the
     /// definition's name it goes as it is.
     private static func referenceText(_ value: String, after written: String) -> String {
-        var depth = 0
-        var quoted = false
-        for character in written {
-            if character == "'" { quoted.toggle() }
-            if !quoted && character == "(" { depth += 1 }
-            if !quoted && character == ")" { depth -= 1 }
-        }
-        if quoted { return value.replacingOccurrences(of: "'", with: "''") }
-        return depth > 0 ? DefinitionReference.quoted(value) : value
+        var scanner = ReferenceScanner()
+        for character in written { _ = scanner.read(character) }
+        if scanner.quoted { return value.replacingOccurrences(of: "'", with: "''") }
+        return scanner.depth > 0 ? DefinitionReference.quoted(value) : value
     }
 
     // MARK: Bodies
