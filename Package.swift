@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ClifScenario", targets: ["ClifScenario"]),
         .library(name: "ClifHTTP", targets: ["ClifHTTP"]),
         .library(name: "ClifReports", targets: ["ClifReports"]),
+        .library(name: "ClifStorage", targets: ["ClifStorage"]),
         .library(name: "ClifComponents", targets: ["ClifComponents"]),
         .library(name: "ClifLauncher", targets: ["ClifLauncher"]),
         .library(name: "ClifTesting", targets: ["ClifTesting"]),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core model: components, interfaces, controllers, membrane.
@@ -179,10 +181,16 @@ let package = Package(
             dependencies: ["ClifCore", "CZlib"],
             swiftSettings: strict
         ),
+        // Storage shards' embedded stores: an append-only log with an index, and SQLite.
+        .target(
+            name: "ClifStorage",
+            dependencies: ["ClifCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // Load-testing components: what a test runs, as Fractal components with ADL definitions.
         .target(
             name: "ClifComponents",
-            dependencies: ["Fractal", "FractalXML", "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["Fractal", "FractalXML", "ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifStorage", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         // The `clif` command, as a library to build your own.
@@ -260,6 +268,11 @@ let package = Package(
             name: "ClifScenarioTests",
             dependencies: ["ClifScenario", "ClifCore"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ClifStorageTests",
+            dependencies: ["ClifStorage", "ClifCore"],
             swiftSettings: strict
         ),
         .testTarget(
