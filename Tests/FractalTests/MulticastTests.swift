@@ -165,6 +165,38 @@ enum MulticastWorld {
         #expect(nodes.map(\.received.count).reduce(0, +) == 120)
     }
 
+    @Test func byKeyWithReplicasSendsTheKeyToTheHeadOfItsPreferenceList() async throws {
+        let (fan, content) = try MulticastWorld.fan("replicaFan")
+        let nodes = (1...4).map { MulticastNode(tag: $0) }
+        let servers = try await MulticastWorld.nodes("replicaNode", nodes)
+        defer { withExtendedLifetime((fan, servers)) {} }
+        try MulticastWorld.bind(fan, to: servers)
+
+        for index in 0..<20 {
+            let key = "run/blade-\(index)/0"
+            let preference = content.cast.preferenceList(forKey: key)
+            #expect(preference.count == 4 && Set(preference.map(\.name)).count == 4)
+            #expect(Set(preference.map(\.name)) == Set(content.cast.serverNames))
+            let expected = try await preference.prefix(2).asyncMap { try await $0.server.echo(0) / 1000 }
+            let results = try await content.cast.invoke(.byKey(key, replicas: 2)) { try await $0.echo(0) }
+            #expect(Set(results.map { $0 / 1000 }) == Set(expected))
+            // The single-server choice is the first of the list.
+            let single = try await content.cast.invoke(.byKey(key)) { try await $0.echo(0) }
+            #expect(single.map { $0 / 1000 } == [expected[0]])
+        }
+    }
+
+    @Test func aWeightOfZeroPutsAServerLastInEveryList() async throws {
+        let (fan, content) = try MulticastWorld.fan("weightFan")
+        let servers = try await MulticastWorld.nodes("weightNode", (1...3).map { MulticastNode(tag: $0) })
+        defer { withExtendedLifetime((fan, servers)) {} }
+        try MulticastWorld.bind(fan, to: servers)
+        let drained = content.cast.serverNames[1]
+        for index in 0..<50 {
+            #expect(content.cast.preferenceList(forKey: "k\(index)", weights: [drained: 0]).last?.name == drained)
+        }
+    }
+
     @Test func scatterSendsItemIToServerI() async throws {
         let (fan, content) = try MulticastWorld.fan("scatterFan")
         let nodes = [MulticastNode(tag: 1), MulticastNode(tag: 2), MulticastNode(tag: 3)]
@@ -320,5 +352,13 @@ enum MulticastWorld {
         try fan.bindingController.unbind("manyA")
         #expect(content.many.members.map(\.name) == ["many1", "manyB"])
         #expect(content.many["manyA"] == nil)
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

@@ -66,4 +66,20 @@ import Testing
             #expect(reversed[RendezvousHash.pick(key: key, among: reversed)] == plain)
         }
     }
+
+    @Test func aPreferenceListStartsWithThePickAndKeepsItsOrderWhenAShardGoes() async {
+        let weights = (0..<10).map { Double(1 + $0 % 3) }
+        let without = Self.shards.filter { $0 != "shard-4" }
+        for (number, key) in Self.keys.prefix(5_000).enumerated() {
+            if number % 1_000 == 0 { await Task.yield() }
+            let ranked = RendezvousHash.ranked(key: key, among: Self.shards, weights: weights)
+            #expect(ranked.count == 10 && Set(ranked).count == 10)
+            #expect(ranked[0] == RendezvousHash.pick(key: key, among: Self.shards, weights: weights))
+            #expect(Self.shards[RendezvousHash.ranked(key: key, among: Self.shards)[0]] == Self.shards[RendezvousHash.pick(key: key, among: Self.shards)])
+            // Losing a shard leaves the others in the same order: a key's fallback is the next
+            // of its own list, on every client.
+            let rankedWithout = RendezvousHash.ranked(key: key, among: without).map { without[$0] }
+            #expect(rankedWithout == RendezvousHash.ranked(key: key, among: Self.shards).map { Self.shards[$0] }.filter { $0 != "shard-4" })
+        }
+    }
 }

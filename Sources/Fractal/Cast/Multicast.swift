@@ -29,6 +29,20 @@ public final class Multicast<S: Sendable>: Sendable {
 
     public var count: Int { state.withLock { $0.servers.count } }
 
+    /// The bound servers in `key`'s rendezvous order, best first, each with the name it is
+    /// ranked by (its component path and interface, the same on every node). A replicated
+    /// store puts a key's copies on the first R, and goes down the list when one fails.
+    /// `weights` (by that name; 1 when absent) make a server take keys in proportion.
+    public func preferenceList(forKey key: String, weights: [String: Double] = [:]) -> [(name: String, server: S)] {
+        let servers = state.withLock { $0.servers }
+        let names = servers.map(\.target.name)
+        let order = RendezvousHash.ranked(key: key, among: names, weights: weights.isEmpty ? nil : names.map { weights[$0] ?? 1 })
+        return order.map { (names[$0], servers[$0].server) }
+    }
+
+    /// The names servers are ranked by, in bind order (see ``preferenceList(forKey:weights:)``).
+    public var serverNames: [String] { state.withLock { $0.servers.map(\.target.name) } }
+
     /// Calls the servers `policy` selects, in parallel; results in bind order.
     ///
     /// When some servers fail, the others still run to the end, and the first failure in
@@ -83,9 +97,10 @@ public final class Multicast<S: Sendable>: Sendable {
             return [nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue % count]
         case .random:
             return [Int.random(in: 0..<count)]
-        case .byKey(let key):
+        case .byKey(let key, let replicas):
             let names = state.withLock { $0.servers.map(\.target.name) }
-            return [RendezvousHash.pick(key: key, among: names)]
+            guard replicas > 1 else { return [RendezvousHash.pick(key: key, among: names)] }
+            return Array(RendezvousHash.ranked(key: key, among: names).prefix(replicas))
         case .custom(let choose):
             let chosen = choose(count)
             guard chosen.allSatisfy({ (0..<count).contains($0) }) else {

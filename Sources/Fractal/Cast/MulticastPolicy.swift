@@ -6,9 +6,10 @@ public enum MulticastPolicy: Sendable {
     case roundRobin
     /// One server, chosen at random.
     case random
-    /// One server, chosen from the key by rendezvous hashing: the same key reaches the same
-    /// server on every node and run, and unbinding a server moves only its keys.
-    case byKey(String)
+    /// `replicas` servers (one by default), chosen from the key by rendezvous hashing: the
+    /// same key reaches the same servers on every node and run, and unbinding a server moves
+    /// only its keys.
+    case byKey(String, replicas: Int = 1)
     /// The servers whose indices (in bind order) the function returns, given the server count.
     case custom(@Sendable (Int) -> [Int])
 }

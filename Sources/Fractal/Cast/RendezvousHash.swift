@@ -43,6 +43,21 @@ public enum RendezvousHash {
         return best
     }
 
+    /// Every candidate's index, in `key`'s order of preference: the first is ``pick(key:among:weights:)``'s
+    /// choice, the next is where the key goes when the first is gone, and so on. Candidates
+    /// of weight 0 come last. Without weights, every candidate weighs 1.
+    public static func ranked(key: String, among candidates: [String], weights: [Double]? = nil) -> [Int] {
+        precondition(weights == nil || weights!.count == candidates.count, "one weight per candidate")
+        let keyHash = fnv1a(key)
+        return candidates.indices
+            .map { index -> (Int, Double) in
+                let weight = weights?[index] ?? 1
+                return (index, weight > 0 ? weight / -log(unit(mix(fnv1a(candidates[index], seed: keyHash)))) : -Double.infinity)
+            }
+            .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            .map(\.0)
+    }
+
     /// A hash taken into the open interval (0, 1).
     static func unit(_ hash: UInt64) -> Double {
         (Double(hash >> 11) + 0.5) / Double(UInt64(1) << 53)

@@ -80,7 +80,7 @@ public struct BindingController: Sendable {
                 }
             }
             if !client.isExport, let port = component.ports[client.type.name] {
-                port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: target.description), proxy: proxy)
+                port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: "\(target.owner.path)#\(target.name)"), proxy: proxy)
             }
         }
     }
@@ -112,7 +112,7 @@ public struct BindingController: Sendable {
             let clientSignature = component.registry.signature(named: client.type.signature)!
             let proxy = try clientSignature.makeProxy(to: remote.target, origin: CallOrigin(isRemote: false, client: client.interface))
             component.state.withLock { $0.remoteBindings[name, default: []].append(remote) }
-            component.ports[client.type.name]?.connect(member: name, target: BoundServer(id: ObjectIdentifier(RemoteIdentity.of(remote)), name: remote.description), proxy: proxy)
+            component.ports[client.type.name]?.connect(member: name, target: BoundServer(id: ObjectIdentifier(RemoteIdentity.of(remote)), name: remote.placementName), proxy: proxy)
         }
     }
 

@@ -65,6 +65,13 @@ public struct RemoteReference: Sendable, Hashable, CustomStringConvertible {
     /// How long each call through this binding waits for its reply; the channel's default when nil.
     public let deadline: Duration?
 
+    /// The server's name without its node (`/Path/component#interface`): what a multicast
+    /// ranks it by, so that every client, on whatever node, ranks a set of servers alike.
+    public var placementName: String {
+        guard let separator = description.range(of: ":/") else { return description }
+        return String(description[description.index(after: separator.lowerBound)...])
+    }
+
     public init(channel: any CallChannel, export: String, signature: String, description: String, deadline: Duration? = nil) {
         self.channel = channel
         self.export = export
