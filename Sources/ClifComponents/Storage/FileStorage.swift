@@ -10,6 +10,8 @@ public final class FileStorage: StorageWrite, StorageAdmin {
     public let directory = Attribute("directory", "report")
 
     private let report = Mutex<RunReport?>(nil)
+    /// The last batch number stored of each blade: a batch sent again is not written twice.
+    private let stored = Mutex<[String: Int]>([:])
 
     public init() {}
 
@@ -23,6 +25,7 @@ public final class FileStorage: StorageWrite, StorageAdmin {
         let opened = try RunReport(in: directory.value, testName: test.name, testPlan: plan,
                                    date: Date(timeIntervalSince1970: Double(test.start) / 1000))
         report.withLock { $0 = opened }
+        stored.withLock { $0 = [:] }
         return opened.runFolder
     }
 
@@ -30,8 +33,14 @@ public final class FileStorage: StorageWrite, StorageAdmin {
         try current().addBlade(blade.id, eventTypes: blade.eventTypes, server: blade.server)
     }
 
-    public func store(_ blade: String, _ batch: EventBatch) async throws {
-        try current().append(batch, blade: blade)
+    public func store(_ blade: String, _ batch: EventBatch, sequence: Int) async throws {
+        let report = try current()
+        let new = stored.withLock { stored in
+            guard sequence > stored[blade, default: 0] else { return false }
+            stored[blade] = sequence
+            return true
+        }
+        if new { try report.append(batch, blade: blade) }
     }
 
     public func lifecycle(_ blade: String, _ state: BladeState, date: Int64, reason: String?) async throws {

@@ -6,7 +6,7 @@ import Synchronization
 /// events and sends them to the storage in batches while the test runs (every `period` ms, or
 /// sooner past `batchSize` events, without waiting unless four batches are held), so that a
 /// lost node loses at most what it had not sent.
-/// A batch the storage could not take stays buffered and goes with the next.
+/// A batch the storage could not take is sent again, under the same number, before any other.
 public final class StorageProxy: EventSink, StorageProxyControl, LifeCycleAware {
     /// The blade's id: how the storage files its events.
     public let blade = Attribute("blade", "")
@@ -16,8 +16,9 @@ public final class StorageProxy: EventSink, StorageProxyControl, LifeCycleAware 
 
     private struct Buffer {
         var pending = EventBatch()
-        /// A batch on its way to the storage (kept until it is acknowledged).
+        /// A batch on its way to the storage (kept until it is acknowledged), and its number.
         var sending: EventBatch?
+        var sequence = 0
         var stored = 0
         var timer: Task<Void, Never>?
     }
@@ -51,16 +52,17 @@ public final class StorageProxy: EventSink, StorageProxyControl, LifeCycleAware 
 
     public func flush() async throws -> Int {
         try await sender.run { [self] in
-            let batch = buffer.withLock { buffer -> EventBatch? in
+            let next = buffer.withLock { buffer -> (EventBatch, Int)? in
                 if buffer.sending == nil {
                     guard !buffer.pending.isEmpty else { return nil }
                     buffer.sending = buffer.pending
                     buffer.pending = EventBatch()
+                    buffer.sequence += 1
                 }
-                return buffer.sending
+                return buffer.sending.map { ($0, buffer.sequence) }
             }
-            guard let batch else { return 0 }
-            try await storage().store(blade.value, batch)
+            guard let (batch, sequence) = next else { return 0 }
+            try await storage().store(blade.value, batch, sequence: sequence)
             buffer.withLock { buffer in
                 buffer.sending = nil
                 buffer.stored += batch.count

@@ -26,9 +26,14 @@ public final class RunReport: Sendable {
 
     private let state = Mutex(State())
 
+    /// The run folder a report of test `testName` started at `date` has under `directory`.
+    public static func folderName(in directory: String, testName: String, date: Date) -> String {
+        directory + "/" + testName + "_" + ReportDirectory.stamp(date)
+    }
+
     /// Creates the run folder and writes the test plan beside it.
     public init(in directory: String, testName: String, testPlan: String, date: Date = Date()) throws {
-        runFolder = directory + "/" + testName + "_" + ReportDirectory.stamp(date)
+        runFolder = Self.folderName(in: directory, testName: testName, date: date)
         do {
             try FileManager.default.createDirectory(atPath: runFolder, withIntermediateDirectories: true)
         } catch {
