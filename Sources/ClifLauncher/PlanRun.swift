@@ -22,6 +22,8 @@ struct PlanRun {
     var outputs: ReportOutputs
     /// Where to serve the live figures for Prometheus, if anywhere.
     var metrics: (host: String, port: Int)?
+    /// Storage shards in place of the file storage.
+    var shards = ShardOptions()
 
     /// Whether `target` names an architecture (a `.fractal` file or a dotted definition name)
     /// rather than a scenario or a test plan.
@@ -42,6 +44,7 @@ struct PlanRun {
             if Self.isArchitecture(planPath) {
                 // A test written in ADL: its top component serves `control` (clif.TestControl).
                 if duration != nil { printError("clif: warning: --duration does not apply to a test written in ADL: set its injectors' duration argument") }
+                if shards.shards != nil { printError("clif: warning: --shards does not apply to a test written in ADL: compose clif.StorageShard, clif.ShardRouter and clif.ShardedStorage in it") }
                 componentPlan = try ADL.resolve(planPath, searchPath: searchPath)
                 guard componentPlan.interfaces.contains(where: { $0.type.name == "control" && $0.type.signature == "clif.TestControl" }) else {
                     printError("\(componentPlan.location): error: '\(componentPlan.name)' has no server interface 'control' of signature clif.TestControl: bind it to a clif.Supervisor's control (see clif plan show PLAN.ctp --adl)")
@@ -52,7 +55,17 @@ struct PlanRun {
             } else {
                 let plan = try readPlan(servers: Set(descriptor.virtualNodes.keys))
                 name = URL(fileURLWithPath: planPath).deletingPathExtension().lastPathComponent
-                let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration)
+                let sharding = shards.sharding(test: Self.definitionName(name))
+                if let sharding {
+                    let unknown = sharding.servers.filter { $0 != TestPlan.localHost && descriptor.virtualNodes[$0] == nil }
+                    if !unknown.isEmpty {
+                        printError("clif: --shards names \(unknown.map { "'\($0)'" }.joined(separator: ", ")), which the deployment does not map (its virtual nodes: \(descriptor.virtualNodes.keys.sorted().joined(separator: ", ")); or 'local host')")
+                        throw ExitCode(ExitStatus.dataError)
+                    }
+                    printError("clif: results in \(sharding.servers.count) storage shard(s), \(sharding.replicas) copies each, run \(sharding.run)")
+                }
+                let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration,
+                                                    sharding: sharding)
                 componentPlan = try ADL.resolve(try architecture.write(in: scratch), searchPath: searchPath)
                 planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
             }

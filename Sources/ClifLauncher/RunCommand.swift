@@ -61,6 +61,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var reportOutputs: ReportOutputOptions
 
+    @OptionGroup var shardOptions: ShardOptions
+
     @Option(help: ArgumentHelp("With a test plan: serve the live figures for Prometheus at http://ADDRESS/metrics while the test runs (127.0.0.1:9464).", valueName: "address"))
     var metrics: String?
 
@@ -83,10 +85,11 @@ struct RunCommand: AsyncParsableCommand {
         if scenario.hasSuffix(".ctp") || PlanRun.isArchitecture(scenario) {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
                               quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true),
-                              metrics: metrics.flatMap(MetricsEndpoint.address)).run()
+                              metrics: metrics.flatMap(MetricsEndpoint.address), shards: shardOptions).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }
+        if shardOptions.shards != nil { throw ValidationError("--shards stores a test plan's results; with a scenario, give a test plan of one blade") }
         if metrics != nil { throw ValidationError("--metrics serves a test plan's live figures; with a scenario, give a test plan of one blade") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         do {

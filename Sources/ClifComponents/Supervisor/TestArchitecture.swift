@@ -19,13 +19,51 @@ public struct TestArchitecture: Sendable {
     /// Adds a `cpu` probe on every injector's server that has none, so that the supervisor can
     /// flag an injector whose node is saturated.
     public var saturationProbes: Bool
+    /// With a value: the results go to storage shards instead of one file storage.
+    public var sharding: Sharding?
 
-    public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil, saturationProbes: Bool = true) {
+    /// Where a test's storage shards run and how many copies each record gets.
+    public struct Sharding: Sendable {
+        /// The server (virtual node) of each shard, `local host` for the launcher's node;
+        /// no two copies of a record go to shards of one server.
+        public var servers: [String]
+        public var replicas: Int
+        /// Copies that must be stored before a batch is acknowledged (0: all `replicas`).
+        public var writeQuorum: Int
+        /// The test run's name in the shards: the same for every router and the storage.
+        public var run: String
+        /// Each shard's folder is `<directory>/<shard>` on its node (relative to the node's
+        /// working folder).
+        public var directory: String
+        public var engine: String
+        public var durability: String
+
+        public init(servers: [String], replicas: Int = 2, writeQuorum: Int = 0, run: String, directory: String = "clif-shards",
+                    engine: String = "log", durability: String = "fsync") {
+            self.servers = servers
+            self.replicas = replicas
+            self.writeQuorum = writeQuorum
+            self.run = run
+            self.directory = directory
+            self.engine = engine
+            self.durability = durability
+        }
+
+        /// A run name for test `test` started now: the test, the date and a random part.
+        public static func runName(test: String, date: Date = Date()) -> String {
+            let seconds = Int(date.timeIntervalSince1970)
+            return "\(test)-\(seconds)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        }
+    }
+
+    public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil, saturationProbes: Bool = true,
+                sharding: Sharding? = nil) {
         self.plan = plan
         self.name = name
         self.reportDirectory = reportDirectory
         self.duration = duration
         self.saturationProbes = saturationProbes
+        self.sharding = sharding
     }
 
     /// The plan's blades and, with ``saturationProbes``, a `cpu` probe blade (`cpu-<server>`)
@@ -90,10 +128,32 @@ public struct TestArchitecture: Sendable {
             for value in [blade.id, blade.argument, blade.server] where value.contains(",") || value.contains("(") || value.contains(")") || value.contains("\"") || value.contains("<") || value.contains("&") {
                 problems.append(Diagnostic(at: blade.locations["id"], "blade '\(blade.id)': '\(value)' holds a character (, ( ) \" < &) that an architecture argument cannot carry"))
             }
-            let virtualNode = Self.virtualNode(of: blade.server).map { "\n    <virtual-node name=\"\(Self.escape($0))\"/>\n  " } ?? ""
-            components.append("  <component name=\"\(Self.escape(blade.id))\" definition=\"\(Self.escape(definition))\">\(virtualNode)</component>")
+            components.append(Self.component(blade.id, definition, on: blade.server))
             bindings.append("  <binding client=\"supervisor.blade-\(Self.escape(blade.id))\" server=\"\(Self.escape(blade.id)).control\"/>")
-            bindings.append("  <binding client=\"\(Self.escape(blade.id)).storage\" server=\"storage.write\"/>")
+            if let sharding {
+                // A router beside each blade, on its node, writes its batches to the shards.
+                let router = "router-" + blade.id
+                components.append(Self.component(router, "clif.ShardRouter(\(sharding.run),\(sharding.replicas),\(sharding.writeQuorum))", on: blade.server))
+                bindings.append("  <binding client=\"\(Self.escape(blade.id)).storage\" server=\"\(Self.escape(router)).write\"/>")
+                for shard in sharding.servers.indices {
+                    bindings.append("  <binding client=\"\(Self.escape(router)).shards\" server=\"shard-\(shard).store\"/>")
+                }
+            } else {
+                bindings.append("  <binding client=\"\(Self.escape(blade.id)).storage\" server=\"storage.write\"/>")
+            }
+        }
+        let storage: String
+        if let sharding {
+            problems += Self.check(sharding)
+            storage = "clif.ShardedStorage(\(Self.escape(reportDirectory)),\(sharding.run),\(sharding.replicas),\(sharding.writeQuorum))"
+            for (index, server) in sharding.servers.enumerated() {
+                let name = "shard-\(index)"
+                let directory = sharding.directory + "/" + name
+                components.append(Self.component(name, "clif.StorageShard(name=>\(name),directory=>\(directory),node=>\(server),engine=>\(sharding.engine),durability=>\(sharding.durability))", on: server))
+                bindings.append("  <binding client=\"storage.shards\" server=\"\(name).store\"/>")
+            }
+        } else {
+            storage = "clif.FileStorage(\(Self.escape(reportDirectory)))"
         }
         if !problems.isEmpty { throw ScenarioDiagnostics(problems) }
         return """
@@ -104,7 +164,7 @@ public struct TestArchitecture: Sendable {
           <interface name="analysis" role="server" signature="clif.Analysis"/>
           <component name="supervisor" definition="clif.Supervisor"/>
           <component name="analyzer" definition="clif.Analyzer"/>
-          <component name="storage" definition="clif.FileStorage(\(Self.escape(reportDirectory)))"/>
+          <component name="storage" definition="\(Self.escape(storage))"/>
         \(components.joined(separator: "\n"))
           <binding client="this.control" server="supervisor.control"/>
           <binding client="this.analysis" server="analyzer.analysis"/>
@@ -114,6 +174,33 @@ public struct TestArchitecture: Sendable {
         </definition>
 
         """
+    }
+
+    private static func component(_ name: String, _ definition: String, on server: String) -> String {
+        let virtualNode = virtualNode(of: server).map { "\n    <virtual-node name=\"\(escape($0))\"/>\n  " } ?? ""
+        return "  <component name=\"\(escape(name))\" definition=\"\(escape(definition))\">\(virtualNode)</component>"
+    }
+
+    /// What makes a sharding impossible: no shard, more copies than servers to hold them,
+    /// names an architecture argument cannot carry.
+    /// (Not located: the sharding comes from the command line, not the plan.)
+    static func check(_ sharding: Sharding) -> [Diagnostic] {
+        let location: SourceLocation? = nil
+        var problems: [Diagnostic] = []
+        if sharding.servers.isEmpty { problems.append(Diagnostic(at: location, "a sharded test needs at least one storage shard")) }
+        let distinct = Set(sharding.servers).count
+        if sharding.replicas < 1 || sharding.replicas > distinct {
+            problems.append(Diagnostic(at: location, "\(sharding.replicas) copies of each record need shards on \(sharding.replicas) distinct servers; the shards are on \(distinct) (\(Set(sharding.servers).sorted().joined(separator: ", ")))"))
+        }
+        if sharding.writeQuorum < 0 || sharding.writeQuorum > sharding.replicas {
+            problems.append(Diagnostic(at: location, "the write quorum (\(sharding.writeQuorum)) must be between 0 (all copies) and the replicas (\(sharding.replicas))"))
+        }
+        if !["log", "sqlite"].contains(sharding.engine) { problems.append(Diagnostic(at: location, "shard engine '\(sharding.engine)' is not one of log, sqlite")) }
+        if !["fsync", "process"].contains(sharding.durability) { problems.append(Diagnostic(at: location, "shard durability '\(sharding.durability)' is not one of fsync, process")) }
+        for value in [sharding.run, sharding.directory] + sharding.servers where value.contains(where: { ",()\"<&'".contains($0) }) {
+            problems.append(Diagnostic(at: location, "'\(value)' holds a character (, ( ) \" ' < &) that an architecture argument cannot carry"))
+        }
+        return problems
     }
 
     /// Writes ``adl()`` into `folder` as `clif.test.<name>.fractal`; returns its path.

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ClifComponents
+
+/// `clif run PLAN.ctp --shards …`: the test's results go to replicated storage shards.
+struct ShardOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("With a test plan: store the results in storage shards on these servers (virtual nodes of the deployment, or 'local host'), comma-separated, one shard each.", valueName: "servers"))
+    var shards: String?
+
+    @Option(help: "With --shards: copies of each record, on shards of distinct servers.")
+    var replicas = 2
+
+    @Option(name: .customLong("write-quorum"), help: "With --shards: copies stored before a batch is acknowledged (0: all the replicas).")
+    var writeQuorum = 0
+
+    @Option(name: .customLong("shard-directory"), help: "With --shards: each shard's folder is DIR/shard-<n> on its node.")
+    var shardDirectory = "clif-shards"
+
+    @Option(name: .customLong("shard-engine"), help: "With --shards: the shards' store, log (an append-only log) or sqlite.")
+    var shardEngine = "log"
+
+    @Option(name: .customLong("shard-durability"), help: "With --shards: acknowledge once on disk (fsync) or once written (process: survives kill -9 of the shard's process, not a crash of its machine).")
+    var shardDurability = "fsync"
+
+    /// The sharding of a test named `test`, or nil without `--shards`.
+    func sharding(test: String) -> TestArchitecture.Sharding? {
+        guard let shards else { return nil }
+        let servers = shards.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return TestArchitecture.Sharding(servers: servers, replicas: replicas, writeQuorum: writeQuorum, run: TestArchitecture.Sharding.runName(test: test),
+                                         directory: shardDirectory, engine: shardEngine, durability: shardDurability)
+    }
+}
