@@ -79,8 +79,8 @@ struct ShardedDistributedTests {
         try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
-        let report = try world.report()
-        let inj1 = try #require(report.blade("inj1")), inj2 = try #require(report.blade("inj2"))
+        let run = try world.report()
+        let inj1 = try #require(run.blade("inj1")), inj2 = try #require(run.blade("inj2"))
         #expect(inj1.actions.count > 0 && inj2.actions.count > 0)
         // Every request each injector made is in the report, once.
         let logged1 = try world.logged("/inj1"), logged2 = try world.logged("/inj2")
@@ -89,6 +89,19 @@ struct ShardedDistributedTests {
         #expect(inj1.finalState?.state == .completed && inj2.finalState?.state == .completed)
         // The report says the shard was lost.
         #expect((inj1.alarms + inj2.alarms).contains { $0.message.contains("shard-2#store lost") })
+        // The two shards left hold the whole run: `clif report --shards` gives it back as a
+        // CLIF report directory.
+        let shards = [0, 1].map { world.folder + "/shards/shard-\($0)" }.joined(separator: ",")
+        let report = Process()
+        report.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
+        report.arguments = ["report", "--shards", shards, "--export", world.folder + "/exported"]
+        report.standardOutput = FileHandle.nullDevice
+        report.standardError = FileHandle.nullDevice
+        try report.run()
+        try await offThePool { report.waitUntilExit() }
+        #expect(report.terminationStatus == 0)
+        let exported = try ReportReader.read(directory: world.folder + "/exported")
+        #expect(exported.blade("inj1")?.actions.count == logged1 && exported.blade("inj2")?.actions.count == logged2)
         world.finish()
     }
 

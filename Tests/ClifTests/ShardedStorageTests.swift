@@ -108,9 +108,9 @@ struct ShardedStorageTests {
             for component in components { try await component.lifeCycleController.start() }
         }
 
-        func tearDown() async {
+        func tearDown(keepingFiles: Bool = false) async {
             for component in components { try? await component.lifeCycleController.stop() }
-            try? FileManager.default.removeItem(atPath: folder)
+            if !keepingFiles { try? FileManager.default.removeItem(atPath: folder) }
         }
 
         func open() async throws {
@@ -157,6 +157,27 @@ struct ShardedStorageTests {
         #expect(report.blade("injector")?.actions.map(\.iteration) == (1...200).flatMap { Array(repeating: $0, count: 10) })
         #expect(report.blade("injector")?.lifecycle.map(\.state) == [.running])
         await world.tearDown()
+    }
+
+    @Test func anyTwoOfThreeShardFoldersHoldTheWholeRun() async throws {
+        let world = try World(shards: 3)
+        try await world.start()
+        try await world.open()
+        try await world.store(1...120)
+        _ = try await world.storage.closeTest()
+        await world.tearDown(keepingFiles: true)
+        for pair in [[0, 1], [0, 2], [1, 2]] {
+            let exported = try await ShardFolders.export(pair.map { world.folder + "/shard-\($0)" }, to: world.folder + "/export-\(pair)")
+            #expect(exported.outcome.lost.isEmpty)
+            let report = try ReportReader.read(directory: world.folder + "/export-\(pair)")
+            #expect(report.blade("injector")?.actions.count == 1_200)
+            #expect(report.blade("injector")?.server["host"] == "a")
+        }
+        // One folder alone lacks the records of the keys it is not home to.
+        let alone = try await ShardFolders.export([world.folder + "/shard-0"], to: world.folder + "/export-alone")
+        #expect(try ReportReader.read(directory: world.folder + "/export-alone").blade("injector")?.actions.count ?? 0 < 1_200)
+        _ = alone
+        try? FileManager.default.removeItem(atPath: world.folder)
     }
 
     @Test func aBatchSentAgainIsStoredOnce() async throws {

@@ -83,7 +83,8 @@ public final class ShardedStorage: StorageAdmin, StorageWrite {
     /// (its run folder named from the test's record), repairing shards as it reads.
     ///
     /// - Throws: when no shard holds the test's record, or the report cannot be written.
-    static func writeReport(run: String, through replicas: ShardReplicas, directory: String) async throws -> ShardReadOutcome {
+    static func writeReport(run: String, through replicas: ShardReplicas, directory: String, repair: Bool = true,
+                            opened: (String) -> Void = { _ in }) async throws -> ShardReadOutcome {
         var report: RunReport?
         var blades: Set<String> = []
         var withoutTest = 0
@@ -92,13 +93,15 @@ public final class ShardedStorage: StorageAdmin, StorageWrite {
             guard blades.insert(id).inserted else { return }
             try report.addBlade(id, eventTypes: actions ? [.action] : [], server: [:])
         }
-        let outcome = try await replicas.read(run: run, repair: true) { record in
+        let outcome = try await replicas.read(run: run, repair: repair) { record in
             guard let report else {
                 guard case .test(let test, let plan) = record else {
                     withoutTest += 1
                     return
                 }
-                report = try RunReport(in: directory, testName: test.name, testPlan: plan, date: Date(timeIntervalSince1970: Double(test.start) / 1000))
+                let made = try RunReport(in: directory, testName: test.name, testPlan: plan, date: Date(timeIntervalSince1970: Double(test.start) / 1000))
+                opened(made.runFolder)
+                report = made
                 return
             }
             switch record {
