@@ -246,6 +246,7 @@ let package = Package(
         .executableTarget(name: "RemoteCalls", dependencies: ["Fractal", "FractalADL", "FractalRemote", "FractalNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Histogram", package: "hdrhistogram-swift")], path: "Benchmarks/RemoteCalls", swiftSettings: strict),
         .executableTarget(name: "LoadInjection", path: "Benchmarks/LoadInjection", exclude: ["locustfile.py", "get.xis", "get-once.xis", "think.xis"], swiftSettings: strict),
         .executableTarget(name: "ProbeOverhead", dependencies: ["ClifCore"], path: "Benchmarks/ProbeOverhead", swiftSettings: strict),
+        .executableTarget(name: "ShardIngest", dependencies: ["ClifComponents", "ClifCore", "ClifStorage", "Fractal", "FractalRemote", "FractalNIO"], path: "Benchmarks/ShardIngest", swiftSettings: strict),
         .executableTarget(name: "ShardBalance", dependencies: ["Fractal"], path: "Benchmarks/ShardBalance", swiftSettings: strict),
         .executableTarget(name: "ClifDataPath", dependencies: ["ClifComponents", "ClifCore", "Fractal", "FractalRemote", "FractalNIO"], path: "Benchmarks/ClifDataPath", swiftSettings: strict),
         .testTarget(
