@@ -404,6 +404,7 @@ final class CannedBlade: BladeControl {
     func suspend() async throws {}
     func resume() async throws {}
     func stop() async throws {}
+    func scaleLoad(_ factor: Double) async throws {}
     func join() async throws -> BladeState { .completed }
     func collect() async throws -> Int { 0 }
     func state() async throws -> BladeState { .running }

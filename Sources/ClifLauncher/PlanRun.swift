@@ -24,6 +24,8 @@ struct PlanRun {
     var metrics: (host: String, port: Int)?
     /// Storage shards in place of the file storage.
     var shards = ShardOptions()
+    /// `continue` or `rebalance` (see `TestArchitecture.onInjectorLoss`).
+    var onInjectorLoss = "continue"
 
     /// Whether `target` names an architecture (a `.fractal` file or a dotted definition name)
     /// rather than a scenario or a test plan.
@@ -55,7 +57,7 @@ struct PlanRun {
             } else {
                 let plan = try readPlan(servers: Set(descriptor.virtualNodes.keys))
                 name = URL(fileURLWithPath: planPath).deletingPathExtension().lastPathComponent
-                let sharding = shards.sharding(test: Self.definitionName(name))
+                let sharding = shards.sharding(test: Self.definitionName(name), deployment: descriptor)
                 if let sharding {
                     let unknown = sharding.servers.filter { $0 != TestPlan.localHost && descriptor.virtualNodes[$0] == nil }
                     if !unknown.isEmpty {
@@ -65,7 +67,7 @@ struct PlanRun {
                     printError("clif: results in \(sharding.servers.count) storage shard(s), \(sharding.replicas) copies each, run \(sharding.run)")
                 }
                 let architecture = TestArchitecture(plan: plan, name: Self.definitionName(name), reportDirectory: absolute(reportDirectory), duration: duration,
-                                                    sharding: sharding)
+                                                    sharding: sharding, onInjectorLoss: onInjectorLoss)
                 componentPlan = try ADL.resolve(try architecture.write(in: scratch), searchPath: searchPath)
                 planText = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? plan.text()
             }

@@ -63,6 +63,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var shardOptions: ShardOptions
 
+    @Option(name: .customLong("on-injector-loss"), help: ArgumentHelp("With a test plan: when an injector's node is lost, continue with the others, or rebalance: the injectors left that run the same scenario take its share of the load.", valueName: "continue|rebalance"))
+    var onInjectorLoss = "continue"
+
     @Option(help: ArgumentHelp("With a test plan: serve the live figures for Prometheus at http://ADDRESS/metrics while the test runs (127.0.0.1:9464).", valueName: "address"))
     var metrics: String?
 
@@ -72,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         if let users, users < 1 { throw ValidationError("--users must be at least 1") }
         if maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !["continue", "rebalance"].contains(onInjectorLoss) { throw ValidationError("--on-injector-loss takes continue or rebalance, not '\(onInjectorLoss)'") }
         if let metrics, MetricsEndpoint.address(metrics) == nil { throw ValidationError("--metrics takes HOST:PORT (127.0.0.1:9464), not '\(metrics)'") }
     }
 
@@ -85,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         if scenario.hasSuffix(".ctp") || PlanRun.isArchitecture(scenario) {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
                               quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true),
-                              metrics: metrics.flatMap(MetricsEndpoint.address), shards: shardOptions).run()
+                              metrics: metrics.flatMap(MetricsEndpoint.address), shards: shardOptions, onInjectorLoss: onInjectorLoss).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClifComponents
+import FractalRemote
 
 /// `clif run PLAN.ctp --shards …`: the test's results go to replicated storage shards.
 struct ShardOptions: ParsableArguments {
@@ -21,11 +22,14 @@ struct ShardOptions: ParsableArguments {
     @Option(name: .customLong("shard-durability"), help: "With --shards: acknowledge once on disk (fsync) or once written (process: survives kill -9 of the shard's process, not a crash of its machine).")
     var shardDurability = "fsync"
 
-    /// The sharding of a test named `test`, or nil without `--shards`.
-    func sharding(test: String) -> TestArchitecture.Sharding? {
+    /// The sharding of a test named `test` deployed with `deployment`, or nil without
+    /// `--shards`. Each shard's node and site are its server's in the deployment.
+    func sharding(test: String, deployment: DeploymentDescriptor) -> TestArchitecture.Sharding? {
         guard let shards else { return nil }
         let servers = shards.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let nodes = deployment.virtualNodes.mapValues(\.nodeName)
         return TestArchitecture.Sharding(servers: servers, replicas: replicas, writeQuorum: writeQuorum, run: TestArchitecture.Sharding.runName(test: test),
-                                         directory: shardDirectory, engine: shardEngine, durability: shardDurability)
+                                         directory: shardDirectory, engine: shardEngine, durability: shardDurability,
+                                         nodes: nodes, sites: deployment.sites)
     }
 }

@@ -30,13 +30,15 @@ struct ClifTestTests {
         let control: any TestControl
         let plan: TestPlan
 
-        init(duration: Double, probe: Bool = true) async throws {
+        init(duration: Double, probe: Bool = true, sharding: TestArchitecture.Sharding? = nil) async throws {
             folder = NSTemporaryDirectory() + "clif-test-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             nginx = try Nginx()
             _ = try loopingGetScenario(base: nginx.baseURL, in: folder, users: 2)
             plan = try ClifTestTests.plan(in: folder, probe: probe)
-            let architecture = TestArchitecture(plan: plan, name: "local", reportDirectory: folder + "/report", duration: duration)
+            var sharding = sharding
+            sharding?.directory = folder + "/shards"
+            let architecture = TestArchitecture(plan: plan, name: "local", reportDirectory: folder + "/report", duration: duration, sharding: sharding)
             let registry = Registry()
             ClifComponents.register(in: registry)
             component = try ADL.load(try architecture.write(in: folder), searchPath: [packageRoot + "/ADL"], registry: registry)
@@ -57,6 +59,43 @@ struct ClifTestTests {
             nginx.stop()
             try? FileManager.default.removeItem(atPath: folder)
         }
+    }
+
+    @Test func aPlansResultsGoThroughStorageShardsAndComeBackWhole() async throws {
+        let world = try await World(duration: 2, sharding: TestArchitecture.Sharding(servers: Array(repeating: TestPlan.localHost, count: 3), replicas: 1, run: "local-1"))
+        let outcome = try await world.run()
+        world.nginx.stop()
+        let inj1 = try world.lines("inj1", "action", in: outcome), inj2 = try world.lines("inj2", "action", in: outcome)
+        let logged = try world.nginx.loggedRequests().count
+        #expect(!inj1.isEmpty && inj1.count + inj2.count == logged)
+        #expect(try world.lines("inj1", "lifecycle", in: outcome).map { $0.split(separator: ",")[2] } == ["initializing", "initialized", "starting", "running", "completed"])
+        // The shards share the records (a handful of keys: the test's, the blades', one 10 s
+        // interval of each injector), and together give the run back.
+        let shards = (0..<3).map { world.folder + "/shards/shard-\($0)" }
+        let holding = shards.filter { !((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).isEmpty }
+        #expect(holding.count >= 2)
+        let exported = try await ShardFolders.export(shards, to: world.folder + "/exported")
+        #expect(exported.run == "local-1" && exported.outcome.lost.isEmpty)
+        await world.finish()
+    }
+
+    @Test func aShardingThatCannotKeepCopiesApartIsRefused() throws {
+        let folder = NSTemporaryDirectory() + "clif-sharding-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try loopingGetScenario(base: "http://127.0.0.1:1", in: folder)
+        let plan = try Self.plan(in: folder, probe: false)
+        func adl(_ sharding: TestArchitecture.Sharding) throws -> String {
+            try TestArchitecture(plan: plan, name: "t", reportDirectory: "report", sharding: sharding).adl()
+        }
+        // Two servers on one node are one place.
+        let oneNode = TestArchitecture.Sharding(servers: ["a", "b"], replicas: 2, run: "r", nodes: ["a": "n1", "b": "n1"])
+        #expect { try adl(oneNode) } throws: { "\($0)".contains("2 copies of each record need shards on 2 distinct nodes; the shards are on 1 (n1)") }
+        #expect { try adl(TestArchitecture.Sharding(servers: ["a", "b"], run: "r", engine: "btree")) } throws: { "\($0)".contains("engine 'btree'") }
+        #expect { try adl(TestArchitecture.Sharding(servers: ["a"], replicas: 1, run: "r,x")) } throws: { "\($0)".contains("'r,x'") }
+        let placed = try adl(TestArchitecture.Sharding(servers: ["a", "b"], run: "r", nodes: ["a": "n1", "b": "n2"], sites: ["a": "lyon"]))
+        #expect(placed.contains("node=&gt;n1,site=&gt;lyon") || placed.contains("node=>n1,site=>lyon"))
+        #expect(placed.contains("router-inj1") && placed.contains("clif.ShardedStorage("))
     }
 
     @Test func everyRequestOfEveryBladeIsInTheReportAndTheBladesFollowCLIFsLifecycle() async throws {

@@ -35,6 +35,32 @@ struct LoadEngineTests {
         #expect(statistics.actions["wait"]!.calls > 500)
     }
 
+    @Test func aNewLoadFactorChangesThePopulationAtOnce() async throws {
+        let clock = ManualClock()
+        let group = PopulationGroup(behavior: "B0", ramps: [Ramp(.line, from: .init(x: 0, y: 4), to: .init(x: 10, y: 4))])
+        let engine = try LoadEngine(scenario: try CompiledScenario(.waiting(100), plugins: registry()), profile: .closed([group]), clock: clock,
+                                    options: EngineOptions(rescalable: true))
+        let run = Task { await engine.run() }
+        try await eventually("4 sessions") { engine.activeSessions == 4 && clock.sleeperCount >= 6 }
+        // No curve change is due before 10 s: the factor alone wakes the scheduler.
+        try engine.scaleLoad(to: 2)
+        try await eventually("8 sessions") { engine.activeSessions == 8 && engine.targetSessions == 8 }
+        #expect(engine.loadFactor == 2)
+        // Fewer: sessions leave at the end of their sample, once the scheduler has said so.
+        try engine.scaleLoad(to: 0.5)
+        try await eventually("2 sessions wanted") { engine.targetSessions == 2 }
+        clock.advance(to: Self.second / 10)
+        try await eventually("2 sessions") { engine.activeSessions == 2 }
+        clock.advance(to: 21 * Self.second)
+        _ = await run.value
+        #expect(throws: ScenarioError.self) { try engine.scaleLoad(to: -1) }
+        let open = try LoadEngine(scenario: try CompiledScenario(.waiting(1), plugins: registry()),
+                                  profile: .open(OpenProfile(behavior: "B0", rate: .constant(10, for: 1), maxSessions: 4)), clock: clock)
+        #expect(throws: ScenarioError.self) { try open.scaleLoad(to: 2) }
+        let fixed = try LoadEngine(scenario: try CompiledScenario(.waiting(1), plugins: registry()), profile: .closed([group]), clock: clock)
+        #expect(throws: ScenarioError.self) { try fixed.scaleLoad(to: 2) }
+    }
+
     @Test func sessionsThatEndTheirBehaviourAreReplacedByNewOnes() async throws {
         let clock = ManualClock()
         let group = PopulationGroup(behavior: "B0", ramps: [Ramp(.line, from: .init(x: 0, y: 4), to: .init(x: 1, y: 4))])

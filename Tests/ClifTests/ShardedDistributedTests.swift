@@ -1,3 +1,4 @@
+import ClifComponents
 import ClifReports
 import Foundation
 import Testing
@@ -11,11 +12,29 @@ struct ShardedDistributedTests {
         let nginx: Nginx
         let nodes: [DistributedTestTests.NodeDaemon]
 
-        init() async throws {
+        /// With `oneScenario`, both injectors run `both.xis` (one group, one load shared) and
+        /// nginx's log says when each request came.
+        init(oneScenario: Bool = false) async throws {
             try #require(FileManager.default.isExecutableFile(atPath: ClifCommandTests.clif), "no \(ClifCommandTests.clif): build it with swift build")
             folder = NSTemporaryDirectory() + "clif-sharded-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            nginx = try Nginx()
+            nginx = try Nginx(timed: oneScenario)
+            // 4 sessions, each a request then 50 ms of think time: about 75 requests a second
+            // an injector, far from what the machine can do, so that the load is the profile's.
+            try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <scenario><behaviors><plugins>
+              <use id="http" name="HttpInjector"><params><param name="baseURL" value="\(nginx.baseURL)"/></params></use>
+              <use id="common" name="Common"/><use id="think" name="ConstantTimer"/>
+            </plugins>
+            <behavior id="B0"><while><condition use="common" name="true"/>
+              <sample use="http" name="get"><params><param name="uri" value="/both"/></params></sample>
+              <timer use="think" name="sleep"><params><param name="duration" value="50"/></params></timer>
+            </while></behavior></behaviors>
+            <loadprofile><group behavior="B0" forceStop="true">
+              <ramp style="line"><points><point x="0" y="4"/><point x="60" y="4"/></points></ramp>
+            </group></loadprofile></scenario>
+            """.write(toFile: folder + "/both.xis", atomically: true, encoding: .utf8)
             // Each injector asks for its own path, so that the access log tells them apart.
             for blade in ["inj1", "inj2"] {
                 let path = try loopingGetScenario(base: nginx.baseURL, in: folder, users: 2)
@@ -23,8 +42,8 @@ struct ShardedDistributedTests {
                     .write(toFile: folder + "/\(blade).xis", atomically: true, encoding: .utf8)
             }
             nodes = try await [1, 2, 3].asyncMap { number in try await offThePool { try DistributedTestTests.NodeDaemon(name: "n\(number)") } }
-            try ["#CLIF test plan", "blade.0.id=inj1", "blade.0.injector=IsacRunner", "blade.0.argument=inj1.xis", "blade.0.server=first",
-                 "blade.1.id=inj2", "blade.1.injector=IsacRunner", "blade.1.argument=inj2.xis", "blade.1.server=second"]
+            try ["#CLIF test plan", "blade.0.id=inj1", "blade.0.injector=IsacRunner", "blade.0.argument=\(oneScenario ? "both" : "inj1").xis", "blade.0.server=first",
+                 "blade.1.id=inj2", "blade.1.injector=IsacRunner", "blade.1.argument=\(oneScenario ? "both" : "inj2").xis", "blade.1.server=second"]
                 .joined(separator: "\n").appending("\n").write(toFile: folder + "/plan.ctp", atomically: true, encoding: .utf8)
             try """
             <deployment>
@@ -35,12 +54,12 @@ struct ShardedDistributedTests {
             """.write(toFile: folder + "/deployment.xml", atomically: true, encoding: .utf8)
         }
 
-        func clif(duration: String) throws -> Process {
+        func clif(duration: String, extra: [String] = []) throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
             process.arguments = ["run", folder + "/plan.ctp", "--deployment", folder + "/deployment.xml", "--report", folder + "/report", "--quiet",
                                  "--duration", duration, "--shards", "first,second,third", "--replicas", "2",
-                                 "--shard-directory", folder + "/shards"]
+                                 "--shard-directory", folder + "/shards"] + extra
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -61,6 +80,11 @@ struct ShardedDistributedTests {
         /// Requests nginx answered for `path`.
         func logged(_ path: String) throws -> Int {
             try nginx.loggedRequests().filter { $0.hasSuffix(" GET \(path)") }.count
+        }
+
+        /// When nginx answered each request, in seconds since 1970 (a timed log).
+        func requestTimes() throws -> [Double] {
+            try nginx.loggedRequests().compactMap { Double($0.split(separator: " ").first ?? "") }
         }
 
         func finish() {
@@ -102,6 +126,14 @@ struct ShardedDistributedTests {
         #expect(report.terminationStatus == 0)
         let exported = try ReportReader.read(directory: world.folder + "/exported")
         #expect(exported.blade("inj1")?.actions.count == logged1 && exported.blade("inj2")?.actions.count == logged2)
+        // What the killed shard had acknowledged survived its kill -9: its log reopens, every
+        // record it indexes reads, and its events are the test's.
+        let alone = try await ShardFolders.export([world.folder + "/shards/shard-2"], to: world.folder + "/killed")
+        #expect(alone.outcome.lost.isEmpty && alone.outcome.unreadable.isEmpty)
+        let killed = try ReportReader.read(directory: world.folder + "/killed")
+        let events = (killed.blade("inj1")?.actions ?? []) + (killed.blade("inj2")?.actions ?? [])
+        #expect(events.count > 0)
+        #expect(Set(events.map(\.line)).isSubset(of: Set((inj1.actions + inj2.actions).map(\.line))))
         world.finish()
     }
 
@@ -124,4 +156,32 @@ struct ShardedDistributedTests {
         #expect(inj2.actions.count > 0 && inj2.actions.count <= logged2)
         world.finish()
     }
+
+    @Test func anInjectorNodeKilledWithRebalanceLeavesTheSystemUnderTestItsPlannedLoad() async throws {
+        let world = try await World(oneScenario: true)
+        let clif = try world.clif(duration: "9s", extra: ["--on-injector-loss", "rebalance"])
+        // Killed once both injectors have been at their load for 3 seconds.
+        try await eventually("3 s of load", limit: 30) {
+            guard let times = try? world.requestTimes(), let first = times.first else { return false }
+            return Date().timeIntervalSince1970 - first > 3.5
+        }
+        let killed = Date().timeIntervalSince1970
+        try await world.nodes[1].kill9()
+        try await offThePool { clif.waitUntilExit() }
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        let times = try world.requestTimes()
+        let first = try #require(times.first), last = try #require(times.last)
+        func rate(_ from: Double, _ to: Double) -> Double { Double(times.filter { $0 >= from && $0 < to }.count) / (to - from) }
+        let before = rate(first + 1, killed), after = rate(killed + 2, last - 0.5)
+        // Without a rebalance, one injector of two would make half the load.
+        #expect(last - killed > 3.5, "the test went on after the loss")
+        #expect(after > 0.8 * before, "\(Int(before)) requests/s before the loss, \(Int(after)) from 2 s after it")
+        let report = try world.report()
+        #expect(report.blade("inj2")?.aborted != nil)
+        #expect(report.blade("inj2")?.alarms.contains { $0.message.contains("goes to inj1") } == true)
+        #expect(report.blade("inj1")?.alarms.contains { $0.message.contains("after inj2 was lost: ×1.00 → ×2.00 of its profile, 4 sessions before") } == true)
+        world.finish()
+    }
 }
+

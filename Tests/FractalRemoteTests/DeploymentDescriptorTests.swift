@@ -65,6 +65,21 @@ import Testing
         #expect(problems[3].message == "the deployment descriptor maps virtual node 'extra', which 'Placed' does not have (it has: back, front, nowhere)")
     }
 
+    @Test func aVirtualNodesSiteIsRead() throws {
+        let xml = FileManager.default.temporaryDirectory.appendingPathComponent("sites-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: xml) }
+        try """
+        <deployment>
+          <virtual-node name="first" site="lyon"><node name="n1" address="tcp://127.0.0.1:7001"/></virtual-node>
+          <virtual-node name="second" site=""><local-process name="n2"/></virtual-node>
+          <virtual-node name="third"><local-process name="n3"/></virtual-node>
+        </deployment>
+        """.write(toFile: xml, atomically: true, encoding: .utf8)
+        let descriptor = try DeploymentDescriptor.read(xml)
+        #expect(descriptor.sites == ["first": "lyon"])
+        #expect(descriptor.virtualNodes.mapValues(\.nodeName) == ["first": "n1", "second": "n2", "third": "n3"])
+    }
+
     @Test func aMatchingDescriptorHasNoProblem() throws {
         let plan = try #require(ADL.check("DistributedHelloWorld", searchPath: [Self.package + "/ADL"], structureOnly: true).plan)
         #expect(try DeploymentDescriptor.read(Self.package + "/ADL/deployments/local-processes.xml").problems(deploying: plan).isEmpty)

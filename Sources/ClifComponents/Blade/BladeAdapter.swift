@@ -11,6 +11,8 @@ public final class BladeAdapter: BladeControl {
     public let id = Attribute("id", "")
     /// The test plan's server the blade runs on (its `server.prop` says so as `clif.server`).
     public let server = Attribute("server", "local host")
+    /// The injectors sharing one load (the same scenario): "" for a group of its own.
+    public let group = Attribute("group", "")
     public let insert = Client<any Insert>("insert")
     public let collector = Client<any CollectorControl>("collector")
     public let proxy = Client<any StorageProxyControl>("proxy")
@@ -41,7 +43,7 @@ public final class BladeAdapter: BladeControl {
             set(.initialized)
             var properties = Self.serverProperties()
             properties["clif.server"] = server.value
-            return BladeInfo(id: id.value, eventTypes: types, server: properties)
+            return BladeInfo(id: id.value, eventTypes: types, server: properties, group: group.value.isEmpty ? nil : group.value)
         } catch {
             set(.aborted)
             throw error
@@ -99,6 +101,10 @@ public final class BladeAdapter: BladeControl {
         }
         guard wasRunning else { return }
         try await insert().stop()
+    }
+
+    public func scaleLoad(_ factor: Double) async throws {
+        try await insert().scaleLoad(factor)
     }
 
     public func join() async throws -> BladeState {

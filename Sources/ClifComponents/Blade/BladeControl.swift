@@ -12,6 +12,8 @@ public protocol BladeControl: Sendable {
     func suspend() async throws
     func resume() async throws
     func stop() async throws
+    /// From now on, the blade's injector runs `factor` times the load its profile says.
+    func scaleLoad(_ factor: Double) async throws
     /// Waits for the end of the blade's run; returns its last state (`completed` or `stopped`)
     /// once its events have gone to the storage proxy; throws with the reason when the insert
     /// failed (the blade is then `aborted`).
@@ -43,11 +45,15 @@ public struct BladeInfo: Sendable, Codable, Hashable {
     public var eventTypes: [EventType]
     /// Properties of its node (`server.prop`): host name, cores, memory, system.
     public var server: [String: String]
+    /// Injectors of one group run the same share of one load: when one is lost, the others
+    /// may take its share (`clif run --on-injector-loss rebalance`). Nil: a group of its own.
+    public var group: String?
 
-    public init(id: String, eventTypes: [EventType], server: [String: String]) {
+    public init(id: String, eventTypes: [EventType], server: [String: String], group: String? = nil) {
         self.id = id
         self.eventTypes = eventTypes
         self.server = server
+        self.group = group
     }
 }
 

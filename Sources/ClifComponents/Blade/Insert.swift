@@ -15,6 +15,9 @@ public protocol Insert: Sendable {
     func resume() async throws
     /// Ends the load now.
     func stop() async throws
+    /// From now on, runs `factor` times the load its profile says (an injector whose
+    /// group lost another injector takes its share). Throws for an insert that has no load.
+    func scaleLoad(_ factor: Double) async throws
     /// Returns when the insert has finished (its profile ran out, or it was stopped) and every
     /// event it made has been handed on; throws when it failed.
     func join() async throws

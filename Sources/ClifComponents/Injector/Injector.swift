@@ -82,6 +82,11 @@ public final class Injector: InjectorControl, Insert {
     public func resume() async throws { current.withLock { $0.engine }?.resume() }
     public func stop() async throws { current.withLock { $0.engine }?.stop() }
 
+    public func scaleLoad(_ factor: Double) async throws {
+        guard let engine = current.withLock({ $0.engine }) else { throw ScenarioError("the injector is not prepared") }
+        try engine.scaleLoad(to: factor)
+    }
+
     public func join() async throws { _ = try await finish() }
 
     /// Waits for the run started by ``start()``, then lets its threads go.
@@ -108,7 +113,8 @@ public final class Injector: InjectorControl, Insert {
         }
         let (profile, limit) = requested
         return try LoadEngine(scenario: compiled, profile: profile, clock: EventLoopClock(fallback: group.next()),
-                              options: EngineOptions(executors: HTTPInjectorPlugin.executors(of: group), timeLimit: limit, keepsEvents: events.isBound))
+                              options: EngineOptions(executors: HTTPInjectorPlugin.executors(of: group), timeLimit: limit, keepsEvents: events.isBound,
+                                                     rescalable: true))
     }
 
     /// Runs the load; while it runs, hands the events to `sink` a batch each period, and the

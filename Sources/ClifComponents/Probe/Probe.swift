@@ -5,7 +5,7 @@ import Synchronization
 /// The content of a probe component (`ADL/clif/Probe.fractal`): samples its node's `cpu`,
 /// `memory`, `network` or `disk` every period for the duration of CLIF's argument
 /// `<period ms> <duration s>`, and sends each row through its `events` client interface.
-public final class Probe: Insert {
+public final class Probe: LoadlessInsert {
     /// CLIF's probe class: `cpu`, `memory`, `network`, `disk`.
     public let probe = Attribute("probe", "cpu")
     /// `<period ms> <duration s>`.

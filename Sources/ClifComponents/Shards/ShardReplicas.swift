@@ -62,16 +62,27 @@ final class ShardReplicas: Sendable {
         }
     }
 
-    /// The bound shards, described (a shard that does not answer is asked again next time).
+    /// The bound shards, described. A shard that does not answer is marked down and asked
+    /// again once it is due, so that a dead shard does not hold every write for its timeout.
     func members() async -> [Member] {
         let servers = zip(shards.serverNames, shards.servers).map { ($0, $1) }
-        let known = state.withLock { $0.info }
+        let now = ContinuousClock.now
+        let (known, resting) = state.withLock { state in (state.info, Set(state.downUntil.filter { $0.value > now }.keys)) }
+        if servers.allSatisfy({ known[$0.0] != nil || resting.contains($0.0) }) {
+            return servers.map { Member(name: $0.0, server: $0.1, info: known[$0.0]) }
+        }
         return await withTaskGroup(of: Member.self) { group in
             for (name, server) in servers {
                 group.addTask { [timeout] in
                     if let info = known[name] { return Member(name: name, server: server, info: info) }
-                    let info = try? await withDeadline(timeout, "shard \(name)") { try await server.describe() }
-                    return Member(name: name, server: server, info: info)
+                    if resting.contains(name) { return Member(name: name, server: server, info: nil) }
+                    do {
+                        let info = try await withDeadline(timeout, "shard \(name)") { try await server.describe() }
+                        return Member(name: name, server: server, info: info)
+                    } catch {
+                        self.markDown(name, reason: "\(error)")
+                        return Member(name: name, server: server, info: nil)
+                    }
                 }
             }
             var members: [Member] = []

@@ -18,6 +18,9 @@ public final class Supervisor: TestControl {
     public let saturationThreshold = Attribute("saturationThreshold", 90.0)
     /// … for more than this many seconds: its latencies are flagged as unreliable.
     public let saturationSeconds = Attribute("saturationSeconds", 5.0)
+    /// When an injector's node is lost: `continue` with the others, or `rebalance`: the
+    /// injectors of its group that are left take its share of the load.
+    public let onInjectorLoss = Attribute("onInjectorLoss", "continue")
 
     private struct Live {
         var start: Int64 = 0
@@ -34,6 +37,8 @@ public final class Supervisor: TestControl {
         var aboveSince: [String: Int64] = [:]
         var saturated: Set<String> = []
         var stopping = false
+        /// Each injector's share of its group's load, in its own profile's units (1 at the start).
+        var loadFactors: [String: Double] = [:]
     }
 
     private let live = Mutex(Live())
@@ -100,6 +105,10 @@ public final class Supervisor: TestControl {
             try? await clock.sleep(until: beginning + .milliseconds(period.value * tick))
             tick += 1
             let looked = await parallel(running) { id, control in await self.look(at: id, control, storage) }
+            let lost = live.withLock { live in running.map(\.id).filter { looked[$0] == false && live.outcomes[$0]?.reason?.hasPrefix("lost") == true } }
+            if onInjectorLoss.value == "rebalance" {
+                for id in lost { await rebalance(after: id, among: running.filter { looked[$0.id] == true }, storage) }
+            }
             live.withLock { live in
                 live.intervals.append(live.interval)
                 live.interval = IntervalStatistics(second: live.intervals.count)
@@ -164,6 +173,44 @@ public final class Supervisor: TestControl {
             return false
         }
     }
+
+    /// Gives lost injector `lost`'s share of its group's load to the injectors of its group in
+    /// `running`, in equal parts, and says so in the report (on the lost blade and on each that
+    /// took a part: the factor and the sessions before, the factor after).
+    private func rebalance(after lost: String, among running: [(id: String, control: any BladeControl)], _ storage: any StorageAdmin) async {
+        let plan = live.withLock { live -> (group: String, share: Double, takers: [(id: String, control: any BladeControl, before: Double, sessions: Int?)], now: Int64)? in
+            guard let group = live.info[lost]?.group, live.info[lost]?.eventTypes.contains(.action) == true else { return nil }
+            let takers = running.filter { live.info[$0.id]?.group == group && live.info[$0.id]?.eventTypes.contains(.action) == true }
+            guard !takers.isEmpty else { return nil }
+            let share = live.loadFactors[lost] ?? 1
+            live.loadFactors[lost] = 0
+            return (group, share, takers.map { ($0.id, $0.control, live.loadFactors[$0.id] ?? 1, live.blades[$0.id]?.activeSessions) },
+                    Self.nowMilliseconds() - live.start)
+        }
+        guard let plan else {
+            let now = live.withLock { Self.nowMilliseconds() - $0.start }
+            try? await storage.alarm(lost, Alarm(date: now, severity: 2, message: "lost: no injector of its group is left to take its share of the load"))
+            return
+        }
+        let part = plan.share / Double(plan.takers.count)
+        let names = plan.takers.map(\.id).joined(separator: ", ")
+        try? await storage.alarm(lost, Alarm(date: plan.now, severity: 2,
+                                             message: "lost: its share of the load (×\(Self.factor(plan.share))) goes to \(names), ×\(Self.factor(part)) each"))
+        for taker in plan.takers {
+            let after = taker.before + part
+            do {
+                try await taker.control.scaleLoad(after)
+                live.withLock { $0.loadFactors[taker.id] = after }
+                let sessions = taker.sessions.map { ", \($0) sessions before" } ?? ""
+                try? await storage.alarm(taker.id, Alarm(date: plan.now, severity: 1,
+                                                         message: "load rebalanced after \(lost) was lost: ×\(Self.factor(taker.before)) → ×\(Self.factor(after)) of its profile\(sessions)"))
+            } catch {
+                try? await storage.alarm(taker.id, Alarm(date: plan.now, severity: 2, message: "could not take a part of \(lost)'s load: \(error)"))
+            }
+        }
+    }
+
+    private static func factor(_ value: Double) -> String { String(format: "%.2f", value) }
 
     /// Flags the injectors of every server whose CPU probe has stayed above the threshold for
     /// longer than allowed: once, with an alarm in each injector's report, and in the live view.

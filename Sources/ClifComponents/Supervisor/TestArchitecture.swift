@@ -21,6 +21,9 @@ public struct TestArchitecture: Sendable {
     public var saturationProbes: Bool
     /// With a value: the results go to storage shards instead of one file storage.
     public var sharding: Sharding?
+    /// What the supervisor does when an injector's node is lost: `continue` with the others,
+    /// or `rebalance` (give its share of the load to the injectors of its scenario left).
+    public var onInjectorLoss: String
 
     /// Where a test's storage shards run and how many copies each record gets.
     public struct Sharding: Sendable {
@@ -37,9 +40,16 @@ public struct TestArchitecture: Sendable {
         public var directory: String
         public var engine: String
         public var durability: String
+        /// Server → the node it runs on (its name in the deployment); a server not here is its
+        /// own node. Two servers on one node are one place for the copies.
+        public var nodes: [String: String]
+        /// Server → its site (the deployment's `site` tags), kept apart while there are others.
+        public var sites: [String: String]
 
         public init(servers: [String], replicas: Int = 2, writeQuorum: Int = 0, run: String, directory: String = "clif-shards",
-                    engine: String = "log", durability: String = "fsync") {
+                    engine: String = "log", durability: String = "fsync", nodes: [String: String] = [:], sites: [String: String] = [:]) {
+            self.nodes = nodes
+            self.sites = sites
             self.servers = servers
             self.replicas = replicas
             self.writeQuorum = writeQuorum
@@ -57,13 +67,14 @@ public struct TestArchitecture: Sendable {
     }
 
     public init(plan: TestPlan, name: String, reportDirectory: String, duration: Double? = nil, saturationProbes: Bool = true,
-                sharding: Sharding? = nil) {
+                sharding: Sharding? = nil, onInjectorLoss: String = "continue") {
         self.plan = plan
         self.name = name
         self.reportDirectory = reportDirectory
         self.duration = duration
         self.saturationProbes = saturationProbes
         self.sharding = sharding
+        self.onInjectorLoss = onInjectorLoss
     }
 
     /// The plan's blades and, with ``saturationProbes``, a `cpu` probe blade (`cpu-<server>`)
@@ -121,7 +132,8 @@ public struct TestArchitecture: Sendable {
                 let argument: (scenario: String, threads: Int?)
                 do { argument = try blade.isacArgument() } catch { problems += error.diagnostics; continue }
                 let scenario = argument.scenario.hasPrefix("/") ? argument.scenario : folder + "/" + argument.scenario
-                definition = "clif.InjectorBlade(\(blade.id),\(scenario),0,0,\(duration.map { String($0) } ?? "0"),\(argument.threads ?? 1),\(blade.server))"
+                // Injectors of one scenario file share its load.
+                definition = "clif.InjectorBlade(\(blade.id),\(scenario),0,0,\(duration.map { String($0) } ?? "0"),\(argument.threads ?? 1),\(blade.server),\(scenario))"
             case .probe(let className):
                 definition = "clif.ProbeBlade(\(blade.id),\(className),\(blade.argument.isEmpty ? "1000 60" : blade.argument),\(blade.server))"
             }
@@ -149,11 +161,15 @@ public struct TestArchitecture: Sendable {
             for (index, server) in sharding.servers.enumerated() {
                 let name = "shard-\(index)"
                 let directory = sharding.directory + "/" + name
-                components.append(Self.component(name, "clif.StorageShard(name=>\(name),directory=>\(directory),node=>\(server),engine=>\(sharding.engine),durability=>\(sharding.durability))", on: server))
+                let site = sharding.sites[server].map { ",site=>\($0)" } ?? ""
+                components.append(Self.component(name, "clif.StorageShard(name=>\(name),directory=>\(directory),node=>\(sharding.nodes[server] ?? server)\(site),engine=>\(sharding.engine),durability=>\(sharding.durability))", on: server))
                 bindings.append("  <binding client=\"storage.shards\" server=\"\(name).store\"/>")
             }
         } else {
             storage = "clif.FileStorage(\(Self.escape(reportDirectory)))"
+        }
+        if !["continue", "rebalance"].contains(onInjectorLoss) {
+            problems.append(Diagnostic(at: nil, "on injector loss: '\(onInjectorLoss)' is not one of continue, rebalance"))
         }
         if !problems.isEmpty { throw ScenarioDiagnostics(problems) }
         return """
@@ -162,7 +178,7 @@ public struct TestArchitecture: Sendable {
         <definition name="clif.test.\(Self.escape(name))">
           <interface name="control" role="server" signature="clif.TestControl"/>
           <interface name="analysis" role="server" signature="clif.Analysis"/>
-          <component name="supervisor" definition="clif.Supervisor"/>
+          <component name="supervisor" definition="clif.Supervisor(1000,\(Self.escape(onInjectorLoss)))"/>
           <component name="analyzer" definition="clif.Analyzer"/>
           <component name="storage" definition="\(Self.escape(storage))"/>
         \(components.joined(separator: "\n"))
@@ -188,16 +204,16 @@ public struct TestArchitecture: Sendable {
         let location: SourceLocation? = nil
         var problems: [Diagnostic] = []
         if sharding.servers.isEmpty { problems.append(Diagnostic(at: location, "a sharded test needs at least one storage shard")) }
-        let distinct = Set(sharding.servers).count
-        if sharding.replicas < 1 || sharding.replicas > distinct {
-            problems.append(Diagnostic(at: location, "\(sharding.replicas) copies of each record need shards on \(sharding.replicas) distinct servers; the shards are on \(distinct) (\(Set(sharding.servers).sorted().joined(separator: ", ")))"))
+        let nodes = Set(sharding.servers.map { sharding.nodes[$0] ?? $0 })
+        if sharding.replicas < 1 || sharding.replicas > nodes.count {
+            problems.append(Diagnostic(at: location, "\(sharding.replicas) copies of each record need shards on \(sharding.replicas) distinct nodes; the shards are on \(nodes.count) (\(nodes.sorted().joined(separator: ", ")))"))
         }
         if sharding.writeQuorum < 0 || sharding.writeQuorum > sharding.replicas {
             problems.append(Diagnostic(at: location, "the write quorum (\(sharding.writeQuorum)) must be between 0 (all copies) and the replicas (\(sharding.replicas))"))
         }
         if !["log", "sqlite"].contains(sharding.engine) { problems.append(Diagnostic(at: location, "shard engine '\(sharding.engine)' is not one of log, sqlite")) }
         if !["fsync", "process"].contains(sharding.durability) { problems.append(Diagnostic(at: location, "shard durability '\(sharding.durability)' is not one of fsync, process")) }
-        for value in [sharding.run, sharding.directory] + sharding.servers where value.contains(where: { ",()\"<&'".contains($0) }) {
+        for value in [sharding.run, sharding.directory] + sharding.servers + sharding.nodes.values + sharding.sites.values where value.contains(where: { ",()\"<&'".contains($0) }) {
             problems.append(Diagnostic(at: location, "'\(value)' holds a character (, ( ) \" ' < &) that an architecture argument cannot carry"))
         }
         return problems

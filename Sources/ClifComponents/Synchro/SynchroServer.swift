@@ -4,7 +4,7 @@ import Synchronization
 
 /// The content of a Synchro blade's insert (`ADL/clif/Synchro.fractal`): the named locks the
 /// `Synchro` plug-in of every injector of the test waits on. It measures nothing.
-public final class SynchroServer: SynchroLocks, Insert {
+public final class SynchroServer: SynchroLocks, LoadlessInsert {
     private struct Lock {
         var count = 0
         var waiters: [Int: (count: Int, continuation: CheckedContinuation<Int, Never>, timer: Task<Void, Never>?)] = [:]

@@ -15,8 +15,15 @@ public struct EngineOptions: Sendable {
     /// iterations in flight, groups that do not force a stop) before they are stopped: the run
     /// always ends.
     public var drainTime: Double
+    /// Closed model: the load can be rescaled while it runs (``LoadEngine/scaleLoad(to:)``).
+    /// The scheduler then sleeps in a task of its own that a new factor cuts short, so that
+    /// when a population falls, its sessions may see it one iteration late (the scheduler
+    /// wakes after them); without it, the scheduler wakes first.
+    public var rescalable: Bool
 
-    public init(seed: UInt64 = 1, executors: [any TaskExecutor] = [], timeLimit: Double? = nil, keepsEvents: Bool = false, drainTime: Double = 10) {
+    public init(seed: UInt64 = 1, executors: [any TaskExecutor] = [], timeLimit: Double? = nil, keepsEvents: Bool = false, drainTime: Double = 10,
+                rescalable: Bool = false) {
+        self.rescalable = rescalable
         self.seed = seed
         self.executors = executors
         self.timeLimit = timeLimit

@@ -28,6 +28,9 @@ public final class LoadEngine: Sendable {
     private let startTime = Mutex<Int64?>(nil)
     private let groupsState = Mutex<[GroupSlots]>([])
     private let runTask = Mutex<Task<Void, Never>?>(nil)
+    /// Closed model: the factor every group's population is multiplied by, and the sleep of
+    /// the scheduler that a new factor cuts short.
+    private let scale = Mutex<(factor: Double, changed: Bool, sleep: Task<Void, any Error>?)>((1, false, nil))
 
     public init(scenario: CompiledScenario, profile: LoadProfile, clock: any LoadClock = SystemClock(), options: EngineOptions = EngineOptions()) throws(ScenarioDiagnostics) {
         var problems: [Diagnostic] = []
@@ -92,6 +95,33 @@ public final class LoadEngine: Sendable {
 
     /// Whether the load is suspended.
     public var isSuspended: Bool { state.gate.isClosed }
+
+    /// Closed model: from now on, every group runs `factor` times the population its curve
+    /// says (rounded to the nearest session): how a test gives a lost injector's share of the
+    /// load to the injectors left. Sessions start, or leave at the end of their iteration, at once.
+    ///
+    /// - Throws: ``ScenarioError`` for an open-model load (its arrival rate cannot be rescaled
+    ///   yet) or a factor that is negative or not finite.
+    public func scaleLoad(to factor: Double) throws(ScenarioError) {
+        guard case .closed = profile else { throw ScenarioError("an open-model load (an arrival rate) cannot be rescaled; only population curves can") }
+        guard options.rescalable else { throw ScenarioError("this load was made without EngineOptions.rescalable: it cannot be rescaled") }
+        guard factor.isFinite, factor >= 0 else { throw ScenarioError("a load factor must be a finite number ≥ 0, not \(factor)") }
+        let sleep = scale.withLock { scale -> Task<Void, any Error>? in
+            scale.factor = factor
+            scale.changed = true
+            return scale.sleep
+        }
+        sleep?.cancel()
+    }
+
+    /// Closed model: the sessions the profile wants now, all groups together (its curves times
+    /// the load factor), as the scheduler last set them; sessions start or leave to match.
+    public var targetSessions: Int {
+        groupsState.withLock { groups in groups.reduce(0) { $0 + $1.slots.withLock { $0.wanted } } }
+    }
+
+    /// The factor ``scaleLoad(to:)`` last set (1 until then).
+    public var loadFactor: Double { scale.withLock { $0.factor } }
 
     /// Runs the load to its end (or to ``stop()``), then returns what was measured.
     public func run() async -> RunStatistics {
@@ -209,9 +239,31 @@ public final class LoadEngine: Sendable {
             // Sleep until the next change of any curve, on the profile's timeline (which stands
             // still while the load is suspended).
             guard let next = slots.compactMap({ $0.group.curve.nextChange(after: t) }).min() else { break }
-            do {
-                try await clock.sleep(until: start + gate.paused(now: clock.now()) + Int64(next * 1e9))
-            } catch { break }
+            let deadline = start + gate.paused(now: clock.now()) + Int64(next * 1e9)
+            guard options.rescalable else {
+                do { try await clock.sleep(until: deadline) } catch { break }
+                if gate.isClosed { await gate.pass(); continue }
+                t = max(next, Double(clock.now() - start - gate.paused(now: clock.now())) / 1e9)
+                continue
+            }
+            // A sleep that a new load factor cuts short (then the populations change now).
+            let sleep = Task { [clock] in try await clock.sleep(until: deadline) }
+            let rescaled = scale.withLock { scale -> Bool in
+                scale.sleep = sleep
+                return scale.changed
+            }
+            if rescaled { sleep.cancel() }
+            let slept = await withTaskCancellationHandler { await sleep.result } onCancel: { sleep.cancel() }
+            let changed = scale.withLock { scale -> Bool in
+                scale.sleep = nil
+                defer { scale.changed = false }
+                return scale.changed
+            }
+            if case .failure = slept {
+                guard changed, !Task.isCancelled, !state.stopped.load(ordering: .relaxed) else { break }
+                t = max(t, Double(clock.now() - start - gate.paused(now: clock.now())) / 1e9)
+                continue
+            }
             if gate.isClosed { await gate.pass(); continue }
             t = Double(clock.now() - start - gate.paused(now: clock.now())) / 1e9
             t = max(t, next)
@@ -224,7 +276,9 @@ public final class LoadEngine: Sendable {
     }
 
     private func adjust(_ group: GroupSlots, at t: Double, start: Int64, in load: inout TaskGroup<Void>) {
-        let wanted = group.group.curve.population(at: t)
+        let factor = scale.withLock { $0.factor }
+        let population = group.group.curve.population(at: t)
+        let wanted = factor == 1 ? population : Int(min((Double(population) * factor).rounded(), 10_000_000))
         let toStart = group.slots.withLock { slots -> [Int] in
             slots.wanted = wanted
             let missing = (0..<wanted).filter { !slots.running.contains($0) }

@@ -15,11 +15,13 @@ import FractalADL
 ///     <ssh host="lab3" name="n3" command="fractal node --listen tcp://0.0.0.0:7001 --name n3"
 ///          address="tcp://lab3:7001"/>                           <!-- started over ssh -->
 ///   </virtual-node>
-///   <virtual-node name="behindNAT">
+///   <virtual-node name="behindNAT" site="home">                  <!-- site: where the machine is -->
 ///     <joining-node name="n4"/>                                  <!-- dials in: fractal node --join … -->
 ///   </virtual-node>
 /// </deployment>
 /// ```
+/// A virtual node's `site` tags its machine's place (a building, a member's home, a network):
+/// what must not fail together, such as two copies of a record, is kept on distinct sites.
 /// Deployed with a descriptor, every virtual node of the architecture must be mapped, and every
 /// virtual node mapped must be in the architecture (``problems(deploying:)``); without one,
 /// everything runs in the launcher's process.
@@ -45,10 +47,13 @@ public struct DeploymentDescriptor: Sendable, Hashable {
     public var virtualNodes: [String: Target]
     /// Where each virtual node is mapped, for descriptors read from a file.
     public var locations: [String: SourceLocation] = [:]
+    /// Virtual node name → the site its `site` attribute names (absent when none).
+    public var sites: [String: String] = [:]
 
-    public init(virtualNodes: [String: Target], locations: [String: SourceLocation] = [:]) {
+    public init(virtualNodes: [String: Target], locations: [String: SourceLocation] = [:], sites: [String: String] = [:]) {
         self.virtualNodes = virtualNodes
         self.locations = locations
+        self.sites = sites
     }
 
     /// What keeps `plan` from being deployed with this descriptor, located: a virtual node of
@@ -97,6 +102,7 @@ public struct DeploymentDescriptor: Sendable, Hashable {
         var diagnostics = readDiagnostics
         var virtualNodes: [String: Target] = [:]
         var locations: [String: SourceLocation] = [:]
+        var sites: [String: String] = [:]
         if let root {
             if root.name != "deployment" {
                 diagnostics.append(Diagnostic(at: root.location, "a deployment descriptor's top element is <deployment>, not <\(root.name)>"))
@@ -111,6 +117,7 @@ public struct DeploymentDescriptor: Sendable, Hashable {
                     continue
                 }
                 locations[name] = virtualNode.location(of: "name")
+                if let site = virtualNode.value("site"), !site.isEmpty { sites[name] = site }
                 guard virtualNode.children.count == 1, let target = virtualNode.children.first else {
                     diagnostics.append(Diagnostic(at: virtualNode.location, "<virtual-node name=\"\(name)\"> needs exactly one <node>, <local-process>, <ssh> or <joining-node>"))
                     continue
@@ -139,6 +146,6 @@ public struct DeploymentDescriptor: Sendable, Hashable {
             }
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ADLError(diagnostics) }
-        return DeploymentDescriptor(virtualNodes: virtualNodes, locations: locations)
+        return DeploymentDescriptor(virtualNodes: virtualNodes, locations: locations, sites: sites)
     }
 }

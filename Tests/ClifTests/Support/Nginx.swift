@@ -13,7 +13,9 @@ final class Nginx: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var accessLog: String { folder + "/access.log" }
 
-    init() throws {
+    /// With `timed`, each access-log line starts with its time (`$msec`, seconds since 1970
+    /// with milliseconds).
+    init(timed: Bool = false) throws {
         folder = NSTemporaryDirectory() + "clif-nginx-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/html", withIntermediateDirectories: true)
         try "hello world\n".write(toFile: folder + "/html/index.html", atomically: true, encoding: .utf8)
@@ -25,7 +27,7 @@ final class Nginx: @unchecked Sendable {
         error_log \(folder)/error.log warn;
         events { worker_connections 4096; }
         http {
-            log_format counted '$status $request_method $request_uri';
+            log_format counted '\(timed ? "$msec " : "")$status $request_method $request_uri';
             access_log \(folder)/access.log counted;
             client_body_temp_path \(folder)/body; proxy_temp_path \(folder)/proxy; fastcgi_temp_path \(folder)/fastcgi;
             uwsgi_temp_path \(folder)/uwsgi; scgi_temp_path \(folder)/scgi;
