@@ -2,6 +2,9 @@ import ClifComponents
 import ClifReports
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A test plan over three `clif node` processes with its results in storage shards, R = 2,
 /// one on each node, and nodes killed with `kill -9` while it runs.
@@ -61,7 +64,9 @@ struct ShardedDistributedTests {
                                  "--duration", duration, "--shards", "first,second,third", "--replicas", "2",
                                  "--shard-directory", folder + "/shards"] + extra
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            // What it says goes with a failure (`log`).
+            _ = FileManager.default.createFile(atPath: folder + "/clif.log", contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: folder + "/clif.log")
             try process.run()
             return process
         }
@@ -82,6 +87,27 @@ struct ShardedDistributedTests {
             try nginx.loggedRequests().filter { $0.hasSuffix(" GET \(path)") }.count
         }
 
+        /// Kills node `index` with `kill -9` as soon as `condition` holds, polled on a thread of
+        /// its own every 20 ms: the kill's moment must not wait for the test pool, which the
+        /// suites beside this one may keep busy for seconds.
+        func kill(_ index: Int, when what: String, limit: Double = 30, _ condition: @escaping @Sendable () -> Bool) async throws -> Double {
+            let node = nodes[index]
+            return try await offThePool {
+                let deadline = Date().addingTimeInterval(limit)
+                while !condition() {
+                    guard Date() < deadline else { throw TestFailure("timed out waiting for \(what)") }
+                    usleep(20_000)
+                }
+                let killed = Date().timeIntervalSince1970
+                Glibc.kill(node.process.processIdentifier, SIGKILL)
+                node.process.waitUntilExit()
+                return killed
+            }
+        }
+
+        /// What `clif run` wrote to its standard error.
+        var log: String { (try? String(contentsOfFile: folder + "/clif.log", encoding: .utf8)) ?? "" }
+
         /// When nginx answered each request, in seconds since 1970 (a timed log).
         func requestTimes() throws -> [Double] {
             try nginx.loggedRequests().compactMap { Double($0.split(separator: " ").first ?? "") }
@@ -98,8 +124,7 @@ struct ShardedDistributedTests {
         let world = try await World()
         let clif = try world.clif(duration: "5s")
         // n3 holds only a shard; killed once it holds some of the test's events.
-        try await eventually("events on the shard of n3", limit: 30) { world.shardBytes(2) > 20_000 }
-        try await world.nodes[2].kill9()
+        _ = try await world.kill(2, when: "events on the shard of n3") { world.shardBytes(2) > 20_000 }
         try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
@@ -112,7 +137,7 @@ struct ShardedDistributedTests {
         #expect(inj2.actions.count == logged2)
         #expect(inj1.finalState?.state == .completed && inj2.finalState?.state == .completed)
         // The report says the shard was lost.
-        #expect((inj1.alarms + inj2.alarms).contains { $0.message.contains("shard-2#store lost") })
+        #expect((inj1.alarms + inj2.alarms).contains { $0.message.contains("shard-2#store lost") }, "\((inj1.alarms + inj2.alarms).map(\.message)); clif said:\n\(world.log)")
         // The two shards left hold the whole run: `clif report --shards` gives it back as a
         // CLIF report directory.
         let shards = [0, 1].map { world.folder + "/shards/shard-\($0)" }.joined(separator: ",")
@@ -141,8 +166,7 @@ struct ShardedDistributedTests {
         let world = try await World()
         let clif = try world.clif(duration: "5s")
         // n2 holds inj2, its router and a shard.
-        try await eventually("events on the shard of n2", limit: 30) { world.shardBytes(1) > 20_000 }
-        try await world.nodes[1].kill9()
+        _ = try await world.kill(1, when: "events on the shard of n2") { world.shardBytes(1) > 20_000 }
         try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
@@ -161,12 +185,10 @@ struct ShardedDistributedTests {
         let world = try await World(oneScenario: true)
         let clif = try world.clif(duration: "9s", extra: ["--on-injector-loss", "rebalance"])
         // Killed once both injectors have been at their load for 3 seconds.
-        try await eventually("3 s of load", limit: 30) {
+        let killed = try await world.kill(1, when: "3 s of load") {
             guard let times = try? world.requestTimes(), let first = times.first else { return false }
             return Date().timeIntervalSince1970 - first > 3.5
         }
-        let killed = Date().timeIntervalSince1970
-        try await world.nodes[1].kill9()
         try await offThePool { clif.waitUntilExit() }
         world.nginx.stop()
         #expect(clif.terminationStatus == 0)
@@ -176,7 +198,7 @@ struct ShardedDistributedTests {
         let before = rate(first + 1, killed), after = rate(killed + 2, last - 0.5)
         // Without a rebalance, one injector of two would make half the load.
         #expect(last - killed > 3.5, "the test went on after the loss")
-        #expect(after > 0.8 * before, "\(Int(before)) requests/s before the loss, \(Int(after)) from 2 s after it")
+        #expect(after > 0.8 * before, "\(Int(before)) requests/s before the loss, \(Int(after)) from 2 s after it; clif said:\n\(world.log)")
         let report = try world.report()
         #expect(report.blade("inj2")?.aborted != nil)
         #expect(report.blade("inj2")?.alarms.contains { $0.message.contains("goes to inj1") } == true)
