@@ -284,7 +284,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClifTests",
-            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifLauncher", "ClifTesting", "ClifComponents", "FractalADL",
+            dependencies: ["ClifCore", "ClifScenario", "ClifHTTP", "ClifReports", "ClifStorage", "ClifLauncher", "ClifTesting", "ClifComponents", "FractalADL",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strict

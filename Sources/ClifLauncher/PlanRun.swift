@@ -158,6 +158,9 @@ struct PlanRun {
             printError("clif: blade \(blade.id) aborted at \(Double(blade.date) / 1000) s: \(blade.reason ?? "no reason given")")
         }
         print("report: \(outcome.runFolder)")
+        if let shards = try? String(contentsOfFile: outcome.runFolder + ".shards", encoding: .utf8) {
+            for line in shards.split(separator: "\n") { printError("storage: \(line)") }
+        }
         HistogramFiles.write(beside: outcome.runFolder, outcome.intervals,
                              start: Date(timeIntervalSince1970: Double(outcome.intervalsStart) / 1000), intervalLength: outcome.intervalLength)
         var outputs = outputs

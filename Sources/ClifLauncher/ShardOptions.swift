@@ -16,6 +16,9 @@ struct ShardOptions: ParsableArguments {
     @Option(name: .customLong("shard-directory"), help: "With --shards: each shard's folder is DIR/shard-<n> on its node.")
     var shardDirectory = "clif-shards"
 
+    @Option(name: .customLong("shard-interval"), help: ArgumentHelp("With --shards: a blade's events of this long a stretch of the test share a key, and so their shards (10s, 500ms).", valueName: "duration"))
+    var shardInterval = DurationArgument(argument: "10s")!
+
     @Option(name: .customLong("shard-engine"), help: "With --shards: the shards' store, log (an append-only log) or sqlite.")
     var shardEngine = "log"
 
@@ -30,6 +33,6 @@ struct ShardOptions: ParsableArguments {
         let nodes = deployment.virtualNodes.mapValues(\.nodeName)
         return TestArchitecture.Sharding(servers: servers, replicas: replicas, writeQuorum: writeQuorum, run: TestArchitecture.Sharding.runName(test: test),
                                          directory: shardDirectory, engine: shardEngine, durability: shardDurability,
-                                         nodes: nodes, sites: deployment.sites)
+                                         nodes: nodes, sites: deployment.sites, interval: max(1, Int((shardInterval.seconds * 1000).rounded())))
     }
 }

@@ -1,5 +1,6 @@
 import ClifComponents
 import ClifReports
+import ClifStorage
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -62,6 +63,8 @@ struct ShardedDistributedTests {
             process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
             process.arguments = ["run", folder + "/plan.ctp", "--deployment", folder + "/deployment.xml", "--report", folder + "/report", "--quiet",
                                  "--duration", duration, "--shards", "first,second,third", "--replicas", "2",
+                                 // Keys of a second: over a few seconds, every shard is home to some of each blade's.
+                                 "--shard-interval", "1s",
                                  "--shard-directory", folder + "/shards"] + extra
             process.standardOutput = FileHandle.nullDevice
             // What it says goes with a failure (`log`).
@@ -118,6 +121,28 @@ struct ShardedDistributedTests {
             nginx.stop()
             try? FileManager.default.removeItem(atPath: folder)
         }
+    }
+
+    @Test func inARunWithoutLossEveryRecordHasTwoCopiesWhereEveryClientPutsThem() async throws {
+        let world = try await World()
+        let clif = try world.clif(duration: "2s")
+        try await offThePool { clif.waitUntilExit() }
+        world.nginx.stop()
+        #expect(clif.terminationStatus == 0)
+        // Routers on three nodes and the storage beside the supervisor agree on every key's
+        // shards: the close found nothing to repair, and each record is on exactly two shards.
+        let run = try world.report()
+        let summary = try String(contentsOfFile: run.folder.path + ".shards", encoding: .utf8)
+        #expect(!summary.contains("repaired") && !summary.contains("set aside"), "\(summary)")
+        var copies: [String: Int] = [:]
+        for index in 0..<3 {
+            let engine = try LogShardEngine(directory: world.folder + "/shards/shard-\(index)", durability: .process)
+            for run in try engine.runs() { for entry in try engine.index(run: run) { copies[entry.id, default: 0] += 1 } }
+        }
+        #expect(!copies.isEmpty && copies.values.allSatisfy { $0 == 2 }, "\(copies.filter { $0.value != 2 })")
+        let logged1 = try world.logged("/inj1")
+        #expect(run.blade("inj1")?.actions.count == logged1)
+        world.finish()
     }
 
     @Test func aShardNodeKilledMidTestLosesNoEvent() async throws {

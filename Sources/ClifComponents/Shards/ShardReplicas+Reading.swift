@@ -11,6 +11,15 @@ public struct ShardReadOutcome: Sendable {
     public var unreadable: [String: String] = [:]
     /// Records no readable shard could give.
     public var lost: [String] = []
+
+    /// A few lines for people: what was read, repaired, set aside, lost.
+    public func summary(run: String) -> String {
+        var lines = ["run \(run): \(records) records read back through the shards"]
+        for (shard, count) in repaired.sorted(by: { $0.key < $1.key }) { lines.append("repaired: \(count) copies written to \(shard), which lacked them") }
+        for (shard, reason) in unreadable.sorted(by: { $0.key < $1.key }) { lines.append("set aside: \(shard): \(reason)") }
+        if !lost.isEmpty { lines.append("lost: \(lost.count) records no shard could give (\(lost.prefix(5).joined(separator: ", "))\(lost.count > 5 ? ", …" : ""))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
 }
 
 extension ShardReplicas {

@@ -73,6 +73,8 @@ public final class ShardedStorage: StorageAdmin, StorageWrite {
         let outcome = try await Self.writeReport(run: run.value, through: replicaSet(), directory: directory.value)
         lastRead.withLock { $0 = outcome }
         self.open.withLock { $0 = nil }
+        // Beside the run folder, as the .ctp is: what reading it back through the shards found.
+        try? outcome.summary(run: run.value).write(toFile: open.folder + ".shards", atomically: true, encoding: .utf8)
         return open.folder
     }
 

@@ -45,9 +45,14 @@ public struct TestArchitecture: Sendable {
         public var nodes: [String: String]
         /// Server → its site (the deployment's `site` tags), kept apart while there are others.
         public var sites: [String: String]
+        /// Milliseconds of the test one key covers (a blade's batches of one interval go to the
+        /// same shards).
+        public var interval: Int
 
         public init(servers: [String], replicas: Int = 2, writeQuorum: Int = 0, run: String, directory: String = "clif-shards",
-                    engine: String = "log", durability: String = "fsync", nodes: [String: String] = [:], sites: [String: String] = [:]) {
+                    engine: String = "log", durability: String = "fsync", nodes: [String: String] = [:], sites: [String: String] = [:],
+                    interval: Int = 10_000) {
+            self.interval = interval
             self.nodes = nodes
             self.sites = sites
             self.servers = servers
@@ -145,7 +150,7 @@ public struct TestArchitecture: Sendable {
             if let sharding {
                 // A router beside each blade, on its node, writes its batches to the shards.
                 let router = "router-" + blade.id
-                components.append(Self.component(router, "clif.ShardRouter(\(sharding.run),\(sharding.replicas),\(sharding.writeQuorum))", on: blade.server))
+                components.append(Self.component(router, "clif.ShardRouter(\(sharding.run),\(sharding.replicas),\(sharding.writeQuorum),\(sharding.interval))", on: blade.server))
                 bindings.append("  <binding client=\"\(Self.escape(blade.id)).storage\" server=\"\(Self.escape(router)).write\"/>")
                 for shard in sharding.servers.indices {
                     bindings.append("  <binding client=\"\(Self.escape(router)).shards\" server=\"shard-\(shard).store\"/>")
@@ -211,6 +216,7 @@ public struct TestArchitecture: Sendable {
         if sharding.writeQuorum < 0 || sharding.writeQuorum > sharding.replicas {
             problems.append(Diagnostic(at: location, "the write quorum (\(sharding.writeQuorum)) must be between 0 (all copies) and the replicas (\(sharding.replicas))"))
         }
+        if sharding.interval < 1 { problems.append(Diagnostic(at: location, "a key's interval must be at least 1 ms, not \(sharding.interval)")) }
         if !["log", "sqlite"].contains(sharding.engine) { problems.append(Diagnostic(at: location, "shard engine '\(sharding.engine)' is not one of log, sqlite")) }
         if !["fsync", "process"].contains(sharding.durability) { problems.append(Diagnostic(at: location, "shard durability '\(sharding.durability)' is not one of fsync, process")) }
         for value in [sharding.run, sharding.directory] + sharding.servers + sharding.nodes.values + sharding.sites.values where value.contains(where: { ",()\"<&'".contains($0) }) {

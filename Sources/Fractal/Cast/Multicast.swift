@@ -30,7 +30,8 @@ public final class Multicast<S: Sendable>: Sendable {
     public var count: Int { state.withLock { $0.servers.count } }
 
     /// The bound servers in `key`'s rendezvous order, best first, each with the name it is
-    /// ranked by (its component path and interface, the same on every node). A replicated
+    /// ranked by (its component's name and interface, `shard-1#store`, the same on every
+    /// node; servers of one multicast should not share a component name). A replicated
     /// store puts a key's copies on the first R, and goes down the list when one fails.
     /// `weights` (by that name; 1 when absent) make a server take keys in proportion.
     public func preferenceList(forKey key: String, weights: [String: Double] = [:]) -> [(name: String, server: S)] {

@@ -80,7 +80,7 @@ public struct BindingController: Sendable {
                 }
             }
             if !client.isExport, let port = component.ports[client.type.name] {
-                port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: "\(target.owner.path)#\(target.name)"), proxy: proxy)
+                port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: "\(target.owner.name)#\(target.name)"), proxy: proxy)
             }
         }
     }

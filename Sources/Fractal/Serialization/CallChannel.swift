@@ -65,11 +65,13 @@ public struct RemoteReference: Sendable, Hashable, CustomStringConvertible {
     /// How long each call through this binding waits for its reply; the channel's default when nil.
     public let deadline: Duration?
 
-    /// The server's name without its node (`/Path/component#interface`): what a multicast
-    /// ranks it by, so that every client, on whatever node, ranks a set of servers alike.
+    /// The server's component name and interface (`component#interface`), without its node
+    /// or the composites above it: what a multicast ranks it by, so that every client, on
+    /// whatever node (where a hosted component's path may start lower), ranks a set of
+    /// servers alike.
     public var placementName: String {
-        guard let separator = description.range(of: ":/") else { return description }
-        return String(description[description.index(after: separator.lowerBound)...])
+        let path = description.range(of: ":/").map { String(description[description.index(after: $0.lowerBound)...]) } ?? description
+        return path.split(separator: "/").last.map(String.init) ?? path
     }
 
     public init(channel: any CallChannel, export: String, signature: String, description: String, deadline: Duration? = nil) {
