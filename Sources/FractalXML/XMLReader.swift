@@ -310,9 +310,9 @@ package enum LibXML2 {
 
 /// Reading other XML files of the framework (deployment descriptors) with the same located
 /// errors as architecture files.
-public enum XMLFile {
+package enum XMLFile {
     /// The root element of the XML file at `path`, and the problems found (no DTD applies).
-    public static func read(_ path: String) -> (root: XMLNode?, diagnostics: [Diagnostic]) {
+    package static func read(_ path: String) -> (root: XMLNode?, diagnostics: [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [Diagnostic(at: nil, "no such file: \(path)")])
         }
