@@ -115,9 +115,11 @@ import Testing
             type: ComponentType([InterfaceType(name: "target", signature: EchoProxy.self, role: .client)]),
             content: relay, registry: RemoteWorld.registry)
         try component.bindingController.bind("target", to: RemoteReference(
-            channel: peer, export: "echo#e", signature: "remote.Echo", description: "server:echo#e", deadline: .milliseconds(200)))
+            channel: peer, export: "echo#e", signature: "remote.Echo", description: "server:echo#e", deadline: .milliseconds(1_500)))
         try await component.lifeCycleController.start()
-        await #expect(throws: RemoteError.self) { _ = try await relay.target().slow(2_000) }
+        // A deadline far from both calls' times: the quick call must not miss it on a machine
+        // busy with the suites beside this one.
+        await #expect(throws: RemoteError.self) { _ = try await relay.target().slow(10_000) }
         #expect(try await relay.target().echo(5) == 5)
         await client.shutdown()
         await server.shutdown()
