@@ -140,6 +140,39 @@ enum GathercastWorld {
         #expect(summer.rounds.withLock { $0 } == [["/staying#g"]])
     }
 
+    @Test func aClientRenamedAfterBindingIsStillTheMemberItsBindingMade() async throws {
+        let (server, summer) = try GathercastWorld.summer("renameSummer", timeout: .seconds(5))
+        let clients = try GathercastWorld.clients(["before1", "before2"], boundTo: server)
+        clients[0].0.nameController.setName("after1")
+        try await GathercastWorld.startAll([server] + clients.map(\.0))
+
+        async let one = clients[0].1.g().sum(1)
+        async let two = clients[1].1.g().sum(2)
+        #expect(try await [one, two] == [3, 3])
+        // The receiver is told the name the client had when it was bound.
+        #expect(summer.rounds.withLock { $0 } == [["/before1#g", "/before2#g"]])
+    }
+
+    @Test func twoClientsOfOnePathAreTwoMembers() async throws {
+        let (server, summer) = try GathercastWorld.summer("samePathSummer", timeout: .seconds(5))
+        let clients = try GathercastWorld.clients(["twin", "twin"], boundTo: server)
+        try await GathercastWorld.startAll([server] + clients.map(\.0))
+
+        async let one = clients[0].1.g().sum(10)
+        async let two = clients[1].1.g().sum(20)
+        #expect(try await [one, two] == [30, 30])
+        #expect(summer.rounds.withLock { $0 } == [["/twin#g", "/twin#g"]])
+    }
+
+    @Test func aCallNotMadeThroughABindingIsRefusedNamingTheInterface() async throws {
+        let (server, _) = try GathercastWorld.summer("directSummer")
+        try await server.lifeCycleController.start()
+        let direct = try server.interface(named: "g").callable(as: (any Gather).self)
+        await expectFractalError(.notBound, naming: ["/directSummer", "'g'", "through a binding"]) {
+            _ = try await direct.sum(1)
+        }
+    }
+
     @Test func contentThatIsNotAGathercastReceiverIsRefusedAtInstantiation() throws {
         expectFractalError(.contentDoesNotImplement, naming: ["/notASummer", "g"]) {
             _ = try Component.primitive("notASummer", type: ComponentType([GathercastWorld.serverType()]), content: Inert())

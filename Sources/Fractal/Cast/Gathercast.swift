@@ -6,6 +6,7 @@ final class Gathercast: Sendable {
     let timeout: Duration
 
     private struct Arrival {
+        var member: UInt64
         var client: String
         var order: Int
         var arguments: [any Codable & Sendable]
@@ -28,22 +29,23 @@ final class Gathercast: Sendable {
         self.timeout = timeout
     }
 
-    /// Joins the current round of `method` for `client`, and returns this caller's result.
+    /// Joins the current round of `method` for `member`, and returns this caller's result.
     ///
-    /// - Parameter expected: the clients bound now, in bind order.
+    /// - Parameter expected: the members bound now, in bind order.
     func arrive(
-        method: String, client: String, arguments: [any Codable & Sendable],
-        expected: [String], port: ServerInterface, receiver: any GathercastReceiver
+        method: String, member: GathercastMember, arguments: [any Codable & Sendable],
+        expected: [GathercastMember], port: ServerInterface, receiver: any GathercastReceiver
     ) async throws -> any Sendable {
-        guard let order = expected.firstIndex(of: client) else {
+        guard let order = expected.firstIndex(where: { $0.id == member.id }) else {
             throw FractalError(.notBound, component: port.owner.path, interface: port.name,
-                               "a gathercast call came from \(client), which is not bound to it")
+                               "a gathercast call came from \(member.label), which is no longer bound to it")
         }
+        let expectedIDs = Set(expected.map(\.id))
         return try await withCheckedThrowingContinuation { continuation in
             let joined = state.withLock { state -> (ready: [Arrival]?, round: Int, isFirst: Bool) in
                 var rounds = state.rounds[method, default: []]
-                let arrival = Arrival(client: client, order: order, arguments: arguments, continuation: continuation)
-                let index = rounds.firstIndex { round in !round.arrivals.contains { $0.client == client } }
+                let arrival = Arrival(member: member.id, client: member.label, order: order, arguments: arguments, continuation: continuation)
+                let index = rounds.firstIndex { round in !round.arrivals.contains { $0.member == member.id } }
                 let roundIndex: Int
                 if let index {
                     roundIndex = index
@@ -54,7 +56,7 @@ final class Gathercast: Sendable {
                 }
                 rounds[roundIndex].arrivals.append(arrival)
                 let round = rounds[roundIndex]
-                let complete = Set(round.arrivals.map(\.client)).isSuperset(of: expected)
+                let complete = Set(round.arrivals.map(\.member)).isSuperset(of: expectedIDs)
                 if complete { rounds.remove(at: roundIndex) }
                 state.rounds[method] = rounds
                 return (complete ? round.arrivals : nil, round.id, round.arrivals.count == 1)
@@ -126,11 +128,14 @@ final class GathercastEndpoint<S: Sendable>: Endpoint<S>, @unchecked Sendable {
         let owner = port.owner
         if !owner.gate.tryEnter() { try await owner.waitToEnter(port.name) }
         defer { owner.gate.leave() }
-        let client = origin.client.map { "\($0.owner.path)#\($0.name)" } ?? "?"
+        guard let member = origin.member else {
+            throw FractalError(.notBound, component: owner.path, interface: port.name,
+                               "gathercast '\(port.name)' is called through a binding only: bind a client to it (on another node, through the export its node makes for that client)")
+        }
         let arguments = arguments()
         let gather = { () async throws -> R in
             let result = try await self.gathercast.arrive(
-                method: method, client: client, arguments: arguments,
+                method: method, member: member, arguments: arguments,
                 expected: owner.gathercastClients(of: self.port.name), port: self.port, receiver: self.receiver)
             guard let typed = result as? R else {
                 throw FractalError(.invalidType, component: owner.path, interface: self.port.name,

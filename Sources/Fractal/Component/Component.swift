@@ -40,7 +40,9 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         /// Client interface name → server interfaces on other nodes, in bind order.
         var remoteBindings: [String: [RemoteReference]] = [:]
         /// Gathercast server interface name → the clients bound to it, in bind order.
-        var gathercastClients: [String: [String]] = [:]
+        var gathercastClients: [String: [GathercastMember]] = [:]
+        /// Client interface name → the gathercast servers it joined, and its member there.
+        var gathercastJoins: [String: [(server: ServerInterface, member: UInt64)]] = [:]
     }
 
     struct WeakComponent {
@@ -175,7 +177,7 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         state.withLock { $0.remoteBindings[name] ?? [] }
     }
 
-    func gathercastClients(of name: String) -> [String] {
+    func gathercastClients(of name: String) -> [GathercastMember] {
         state.withLock { $0.gathercastClients[name] ?? [] }
     }
 

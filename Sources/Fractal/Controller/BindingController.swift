@@ -66,18 +66,22 @@ public struct BindingController: Sendable {
             try component.requireStopped("bind '\(name)'", interface: name)
 
             let clientSignature = component.registry.signature(named: client.type.signature)!
-            let origin = CallOrigin(isRemote: false, client: client.interface)
-            let proxy = try clientSignature.makeProxy(to: target, origin: origin)
+            var origin = CallOrigin(isRemote: false, client: client.interface)
+            let gathering = server.type.cardinality == .gathercast ? server as? ServerInterface : nil
+            if let gathering { origin.member = try gathering.joinGathercast(label: "\(component.path)#\(name)") }
+            let proxy: any Sendable
+            do {
+                proxy = try clientSignature.makeProxy(to: target, origin: origin)
+            } catch {
+                if let gathering, let member = origin.member { gathering.leaveGathercast(member.id) }
+                throw error
+            }
             component.state.withLock { state in
                 state.bindings[name, default: []].append(target)
                 // A client keeps its servers alive, except its own composite through an import:
                 // that composite keeps the client alive already, and the two would never go.
                 if !target.isInternal { state.boundServers.append(target.owner) }
-            }
-            if server.type.cardinality == .gathercast, let gathering = server as? ServerInterface {
-                gathering.owner.state.withLock {
-                    $0.gathercastClients[gathering.name, default: []].append("\(component.path)#\(name)")
-                }
+                if let gathering, let member = origin.member { state.gathercastJoins[name, default: []].append((gathering, member.id)) }
             }
             if !client.isExport, let port = component.ports[client.type.name] {
                 port.connect(member: name, target: BoundServer(id: ObjectIdentifier(target), name: "\(target.owner.name)#\(target.name)"), proxy: proxy)
@@ -160,15 +164,15 @@ public struct BindingController: Sendable {
                     }
                 }
             }
+            let left = component.state.withLock { state -> [(server: ServerInterface, member: UInt64)] in
+                let joins = state.gathercastJoins[name] ?? []
+                let (gone, kept) = (joins.filter { join in removed.contains { $0 === join.server } },
+                                    joins.filter { join in !removed.contains { $0 === join.server } })
+                state.gathercastJoins[name] = kept.isEmpty ? nil : kept
+                return gone
+            }
+            for join in left { join.server.leaveGathercast(join.member) }
             for target in removed {
-                if let gathering = target as? ServerInterface, gathering.type.cardinality == .gathercast {
-                    let key = "\(component.path)#\(name)"
-                    gathering.owner.state.withLock { state in
-                        if let index = state.gathercastClients[gathering.name]?.firstIndex(of: key) {
-                            state.gathercastClients[gathering.name]?.remove(at: index)
-                        }
-                    }
-                }
                 if !client.isExport, let port = component.ports[client.type.name] {
                     port.disconnect(member: name, target: ObjectIdentifier(target))
                 }

@@ -4,6 +4,8 @@ struct CallOrigin: Sendable {
     var isRemote: Bool
     /// The client interface the binding starts from, when known (gathercast orders by it).
     var client: (any Interface)?
+    /// The gathercast member the binding made, when it leads to a gathercast interface.
+    var member: GathercastMember? = nil
 
     static let local = CallOrigin(isRemote: false, client: nil)
 }

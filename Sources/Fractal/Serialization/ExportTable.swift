@@ -15,12 +15,14 @@ public final class ExportTable: Sendable {
     private final class Export: Sendable {
         let target: any CallTarget
         let owner: Component
+        var member: GathercastMember? { origin.member }
         private let checked = Mutex<[String: (signature: InterfaceSignature, endpoint: any AnyObject & Sendable)]>([:])
-        private static let origin = CallOrigin(isRemote: true, client: nil)
+        private let origin: CallOrigin
 
-        init(target: any CallTarget, owner: Component) {
+        init(target: any CallTarget, owner: Component, member: GathercastMember?) {
             self.target = target
             self.owner = owner
+            self.origin = CallOrigin(isRemote: true, client: nil, member: member)
         }
 
         /// The caller's signature `name`, once known here and a super-signature of the target's,
@@ -36,7 +38,7 @@ public final class ExportTable: Sendable {
                 throw FractalError(.signatureMismatch, component: owner.path, interface: target.name,
                                    "the caller holds '\(name)', but the interface is a '\(target.type.signature)'")
             }
-            let known = (signature: signature, endpoint: try signature.endpoint(of: target, origin: Self.origin))
+            let known = (signature: signature, endpoint: try signature.endpoint(of: target, origin: origin))
             checked.withLock { $0[name] = known }
             return known
         }
@@ -49,13 +51,14 @@ public final class ExportTable: Sendable {
         self.node = node
     }
 
-    /// Makes server interface `interface` callable under `name`.
-    public func export(_ interface: any Interface, as name: String) throws {
+    /// Makes server interface `interface` callable under `name`; calls to a gathercast
+    /// interface then come from `member` (one export per remote client).
+    public func export(_ interface: any Interface, as name: String, member: GathercastMember? = nil) throws {
         guard let target = interface as? any CallTarget else {
             throw FractalError(.notAServerInterface, component: interface.owner.path, interface: interface.name,
                                "only server interfaces can be exported")
         }
-        exported.withLock { $0[name] = Export(target: target, owner: interface.owner) }
+        exported.withLock { $0[name] = Export(target: target, owner: interface.owner, member: member) }
     }
 
     /// The encoded reply of a call that failed with `error` before reaching any interface.
@@ -85,6 +88,15 @@ public final class ExportTable: Sendable {
 
     public func unexport(_ name: String) {
         _ = exported.withLock { $0.removeValue(forKey: name) }
+    }
+
+    /// Removes every export whose name starts with `prefix`; returns the members they served.
+    @discardableResult
+    public func unexport(startingWith prefix: String) -> [GathercastMember] {
+        exported.withLock { table in
+            let names = table.keys.filter { $0.hasPrefix(prefix) }
+            return names.compactMap { table.removeValue(forKey: $0)?.member }
+        }
     }
 
     /// Performs one encoded call and returns the encoded reply. Never throws: failures travel
