@@ -102,7 +102,8 @@ public struct Deployer: Sendable {
         let (serverName, serverInterface) = Self.split(binding.server)
         let serverRemote = remote.first { $0.name == serverName }
         let clientRemote = remote.first { $0.name == clientName }
-        let signature = try signatureOf(serverName == "this" ? nil : serverName, serverInterface, in: plan)
+        let (signature, cardinality) = try declaration(serverName == "this" ? nil : serverName, serverInterface, in: plan)
+        let gathers = cardinality == .gathercast
 
         if serverName == "this" {
             throw FractalError(.notLocalBinding, component: "/\(plan.name)/\(clientName)", interface: clientInterface,
@@ -110,19 +111,28 @@ public struct Deployer: Sendable {
         }
         if let clientRemote {
             let control = try coordinator.control(of: clientRemote.node)
-            let (node, export): (String, String)
-            if let serverRemote {
-                (node, export) = (serverRemote.node, "\(serverRemote.path)#\(serverInterface)")
-                if node != clientRemote.node { await connectDirectly(control, to: node) }
-            } else {
-                (node, export) = (coordinator.name, "/\(plan.name)/\(serverName)#\(serverInterface)")
+            let (node, path) = serverRemote.map { ($0.node, $0.path) } ?? (coordinator.name, "/\(plan.name)/\(serverName)")
+            var export = "\(path)#\(serverInterface)"
+            if node != clientRemote.node {
+                if serverRemote != nil { await connectDirectly(control, to: node) }
+                if gathers {
+                    let label = "\(clientRemote.node):\(clientRemote.path)#\(clientInterface)"
+                    export = serverRemote == nil
+                        ? try coordinator.joinGathercast(path, interface: serverInterface, client: label)
+                        : try await coordinator.control(of: node).joinGathercast(path, interface: serverInterface, client: label)
+                }
             }
             try await control.bind(clientRemote.path, client: clientInterface, node: node, export: export, signature: signature, via: coordinator.name)
             return
         }
         guard let serverRemote else { return }
+        var export = "\(serverRemote.path)#\(serverInterface)"
+        if gathers {
+            let label = "\(coordinator.name):/\(plan.name)\(clientName == "this" ? "" : "/" + clientName)#\(clientInterface)"
+            export = try await coordinator.control(of: serverRemote.node).joinGathercast(serverRemote.path, interface: serverInterface, client: label)
+        }
         let reference = RemoteReference(
-            channel: coordinator.link(to: serverRemote.node), export: "\(serverRemote.path)#\(serverInterface)", signature: signature,
+            channel: coordinator.link(to: serverRemote.node), export: export, signature: signature,
             description: "\(serverRemote.node):\(serverRemote.path)#\(serverInterface)")
         let client = clientName == "this" ? top : try top.contentController.subComponents.first { $0.name == clientName }
             .orThrow(FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(clientName)'"))
@@ -144,7 +154,9 @@ public struct Deployer: Sendable {
         }
     }
 
-    private func signatureOf(_ component: String?, _ interface: String, in plan: ComponentPlan) throws -> String {
+    /// The signature and cardinality of `interface` of sub-component `component` (of `plan`
+    /// itself when nil), as the plan declares them.
+    private func declaration(_ component: String?, _ interface: String, in plan: ComponentPlan) throws -> (String, Cardinality) {
         let owner: ComponentPlan
         if let component {
             guard let child = plan.children.lazy.compactMap({ child -> ComponentPlan? in
@@ -160,7 +172,7 @@ public struct Deployer: Sendable {
         guard let declared = owner.interfaces.first(where: { $0.type.name == interface }) else {
             throw FractalError(.noSuchInterface, component: "/\(plan.name)/\(owner.name)", interface: interface, "no interface '\(interface)'")
         }
-        return declared.type.signature
+        return (declared.type.signature, declared.type.cardinality)
     }
 
     private static func split(_ end: String) -> (String, String) {

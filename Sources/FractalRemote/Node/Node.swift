@@ -281,12 +281,32 @@ public final class Node: Sendable {
 
     func forget(_ path: String) -> Component? {
         let component = state.withLock { $0.hosted.removeValue(forKey: path) }
-        if let component {
-            for interface in component.interfaces where interface.type.role == .server {
-                exports.unexport("\(path)#\(interface.name)")
-            }
-        }
+        if component != nil { exports.unexport(startingWith: "\(path)#") }
         return component
+    }
+
+    /// Makes a member of gathercast interface `interface` of the component hosted at `path`
+    /// for a client on another node (`label` says which, to the receiver), and exports the
+    /// interface for that member alone; returns the export's name, which the client binds to.
+    /// Rounds of the interface then wait for that client's calls as for a local client's.
+    func joinGathercast(_ path: String, interface: String, client label: String) throws -> String {
+        let found = try hosted(path).interface(named: interface)
+        guard let server = found as? ServerInterface, server.type.cardinality == .gathercast else {
+            throw FractalError(.invalidType, component: path, interface: interface, "'\(interface)' is not a gathercast server interface")
+        }
+        let member = try server.joinGathercast(label: label)
+        let export = "\(path)#\(interface)~\(member.id)"
+        try exports.export(server, as: export, member: member)
+        return export
+    }
+
+    /// Undoes ``joinGathercast(_:interface:client:)`` for the member behind `export`.
+    func leaveGathercast(_ path: String, export: String) throws {
+        let parts = export.split(separator: "#", maxSplits: 1)
+        guard parts.count == 2, let name = parts[1].split(separator: "~").first else { return }
+        for member in exports.unexport(startingWith: export) {
+            (try? hosted(path).interface(named: String(name)) as? ServerInterface)?.leaveGathercast(member.id)
+        }
     }
 
     var hostedPaths: [String] { state.withLock { $0.hosted.keys.sorted() } }

@@ -18,6 +18,12 @@ public protocol NodeControl: Sendable {
     /// Connects this node to the node listening at `address`, and keeps it connected; returns
     /// that node's name. Bindings to it then go there directly instead of through a router.
     func connect(_ address: String) async throws -> String
+    /// Adds a client on another node (`client` names it, for the receiver) to gathercast
+    /// interface `interface` of the component at `path`; returns the export that client binds
+    /// to, so that rounds know its calls by that binding.
+    func joinGathercast(_ path: String, interface: String, client: String) async throws -> String
+    /// Removes the member behind `export` from its gathercast interface.
+    func leaveGathercast(_ path: String, export: String) async throws
     func unbind(_ path: String, client: String) async throws
     func setAttribute(_ path: String, name: String, value: String) async throws
     func snapshot(_ path: String) async throws -> ComponentSnapshot

@@ -67,6 +67,14 @@ final class NodeService: NodeControl {
         return try await node.connect(to: address, reconnecting: true).remoteName
     }
 
+    func joinGathercast(_ path: String, interface: String, client: String) async throws -> String {
+        try current().joinGathercast(path, interface: interface, client: client)
+    }
+
+    func leaveGathercast(_ path: String, export: String) async throws {
+        try current().leaveGathercast(path, export: export)
+    }
+
     func unbind(_ path: String, client: String) async throws {
         try current().hosted(path).bindingController.unbind(client)
     }
