@@ -1,13 +1,19 @@
 import Fractal
 
-/// The content classes and signatures of the HelloWorld example, by the names its
-/// architecture files use (`ADL/HelloWorld.fractal`, `ADL/helloworld/`).
+/// The content classes and signatures of the HelloWorld and census examples, by the names
+/// their architecture files use (`ADL/HelloWorld.fractal`, `ADL/helloworld/`, `ADL/census/`).
 public enum HelloWorldComponents {
     public static func register(in registry: Registry = .shared) {
         registry.register(ServiceProxy.self)
         registry.registerContent("helloworld.ClientImpl") { ClientImpl() }
         registry.registerContent("helloworld.ServerImpl") { ServerImpl() }
         registry.registerContent("helloworld.BroadcastClientImpl") { BroadcastClientImpl() }
+        registry.register(ProbeProxy.self)
+        registry.register(TallyProxy.self)
+        registry.register(SurveyProxy.self)
+        registry.registerContent("census.Surveyor") { SurveyorImpl() }
+        registry.registerContent("census.Probe") { ProbeImpl() }
+        registry.registerContent("census.Tally") { TallyImpl() }
     }
 
     /// The same architecture built in Swift code instead of ADL.
