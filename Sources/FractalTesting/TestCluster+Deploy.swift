@@ -118,17 +118,14 @@ extension TestCluster {
 
     /// The peer for each virtual node placed on another node.
     private func peers(for plan: ComponentPlan, placement: [String: String]?) throws -> [String: Peer] {
-        let used = Set(plan.children.compactMap { child -> String? in
-            if case .plan(let childPlan) = child { return childPlan.virtualNode }
-            return nil
-        })
+        let used = Set(plan.allPlans.dropFirst().compactMap(\.virtualNode))
         let names = Set(nodes.map(\.name))
         let mapping: [String: String]
         if let placement {
             for (virtualNode, node) in placement.sorted(by: { $0.key < $1.key }) {
                 guard used.contains(virtualNode) else {
                     let uses = used.isEmpty ? "none" : used.sorted().joined(separator: ", ")
-                    throw TestClusterError(.badPlacement, "the placement names virtual node '\(virtualNode)', which the sub-components of \(plan.name) do not use (they use: \(uses))")
+                    throw TestClusterError(.badPlacement, "the placement names virtual node '\(virtualNode)', which the components of \(plan.name) do not use (they use: \(uses))")
                 }
                 guard names.contains(node) || node == coordinator.name else {
                     throw TestClusterError(.unknownNode, node: node,

@@ -40,6 +40,47 @@ import Testing
         }
     }
 
+    /// Virtual nodes at any depth: a client inside a composite kept here, and a composite on
+    /// one node whose server is on another; exports and bindings cross three nodes.
+    static let nested = """
+    <definition name="Nested">
+      <interface name="r" role="server" signature="java.lang.Runnable"/>
+      <component name="front">
+        <interface name="r" role="server" signature="java.lang.Runnable"/>
+        <component name="client" definition="helloworld.Client"><virtual-node name="clients"/></component>
+        <component name="back">
+          <interface name="s" role="server" signature="helloworld.Service"/>
+          <component name="server" definition="helloworld.Server(header=>nested:)"><virtual-node name="deep"/></component>
+          <binding client="this.s" server="server.s"/>
+          <virtual-node name="servers"/>
+        </component>
+        <binding client="this.r" server="client.r"/>
+        <binding client="client.s" server="back.s"/>
+      </component>
+      <binding client="this.r" server="front.r"/>
+    </definition>
+    """
+
+    @Test(arguments: [Where.inMemory, .processes])
+    func componentsNestedInCompositesGoToTheirOwnVirtualNodes(_ place: Where) async throws {
+        try await TestCluster.withNodes(["n1", "n2", "n3"], mode: try place.mode(), registry: World.registry) { cluster in
+            let app = try await cluster.deploy(adl: Self.nested, placement: ["clients": "n1", "servers": "n2", "deep": "n3"], searchPath: [World.adl])
+            #expect(try cluster.placement(of: app) == ["front": cluster.coordinator.name, "front/client": "n1", "front/back": "n2", "front/back/server": "n3"])
+            #expect(try await cluster.hostedComponents() == ["n1": ["/Nested/front/client"], "n2": ["/Nested/front/back"], "n3": ["/Nested/front/back/server"]])
+            let snapshot = try await cluster.snapshot(of: app)
+            let front = try #require(snapshot.subComponents.first { $0.name == "front" })
+            #expect(front.subComponents.map(\.path).sorted() == ["/Nested/front/back", "/Nested/front/client"])
+            let back = try #require(front.subComponents.first { $0.name == "back" })
+            #expect(back.subComponents.map(\.path) == ["/Nested/front/back/server"])
+            #expect(back.subComponents.first?.state == .started)
+
+            try await app.interface(named: "r").callable(as: (any Runnable).self).run()
+            if place == .processes {
+                try await cluster.node("n3").waitForOutput(containing: "nested:hello world")
+            }
+        }
+    }
+
     // MARK: Teardown
 
     @Test(arguments: Where.allCases)

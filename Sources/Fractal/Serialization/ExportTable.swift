@@ -90,6 +90,11 @@ public final class ExportTable: Sendable {
         _ = exported.withLock { $0.removeValue(forKey: name) }
     }
 
+    /// The names exported that start with `prefix`.
+    public func names(startingWith prefix: String) -> [String] {
+        exported.withLock { $0.keys.filter { $0.hasPrefix(prefix) } }
+    }
+
     /// Removes every export whose name starts with `prefix`; returns the members they served.
     @discardableResult
     public func unexport(startingWith prefix: String) -> [GathercastMember] {

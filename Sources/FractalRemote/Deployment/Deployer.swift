@@ -1,10 +1,11 @@
 import Fractal
 import FractalADL
 
-/// Places an architecture on nodes: the top composite's sub-components whose virtual node is
-/// mapped to a node are instantiated there (whole subtrees), the others here; bindings that
-/// cross nodes become remote bindings, routed through this node when the two nodes do not
-/// see each other.
+/// Places an architecture on nodes: a component whose virtual node is mapped to a node is
+/// instantiated there, at any depth, with everything inside it that is not placed elsewhere in
+/// turn; the rest stays here. Bindings whose two ends are not built together become remote
+/// bindings (or local ones on the node that hosts both), routed through this node when the two
+/// nodes do not see each other.
 ///
 /// This node (the coordinator) hosts the top composite, so calls from outside enter here.
 public struct Deployer: Sendable {
@@ -14,128 +15,229 @@ public struct Deployer: Sendable {
         self.coordinator = coordinator
     }
 
-    /// What a deployment made: the top component (here) and where each sub-component went.
+    /// What a deployment made: the top component (here) and where each component went.
     public struct Deployed: Sendable {
         public let top: Component
-        /// Sub-component name → node name (the coordinator's for those kept here).
+        /// Where the components run, the coordinator's name for those kept here: the top's
+        /// sub-components by name, components deeper down that run elsewhere than their
+        /// composite by their path below the top (`front/cache`).
         public let placement: [String: String]
         let coordinator: Node
+        /// In the order of the architecture, each composite before what it holds.
         let remote: [Placed]
 
         public func start() async throws {
-            for (_, node, path) in remote {
-                try await coordinator.control(of: node).start(path)
+            for placed in remote.reversed() {
+                try await control(placed.node).start(placed.path)
             }
             try await top.lifeCycleController.start()
         }
 
         public func stop() async throws {
             try await top.lifeCycleController.stop()
-            for (_, node, path) in remote.reversed() {
-                try? await coordinator.control(of: node).stop(path)
+            for placed in remote {
+                try? await control(placed.node).stop(placed.path)
             }
         }
 
         /// The whole architecture, wherever its components run: the top composite's snapshot
-        /// with the sub-components placed on other nodes fetched from them.
+        /// with the components placed on other nodes fetched from them, each in its composite.
         public func snapshot() async throws -> ComponentSnapshot {
             var snapshot = top.snapshot()
-            for (name, node, path) in remote {
-                var child = try await coordinator.control(of: node).snapshot(path)
-                child.path = "\(snapshot.path)/\(name)"
-                child.parents = [snapshot.path]
-                snapshot.subComponents.append(child)
+            for placed in remote {
+                var child = try await control(placed.node).snapshot(placed.path)
+                let parent = String(placed.path[..<placed.path.lastIndex(of: "/")!])
+                child.path = placed.path
+                child.parents = [parent]
+                _ = Self.insert(child, under: parent, in: &snapshot)
             }
             return snapshot
         }
 
-        /// Stops and forgets everything placed on other nodes.
+        private static func insert(_ child: ComponentSnapshot, under parent: String, in snapshot: inout ComponentSnapshot) -> Bool {
+            if snapshot.path == parent {
+                snapshot.subComponents.append(child)
+                return true
+            }
+            for index in snapshot.subComponents.indices where parent.hasPrefix(snapshot.subComponents[index].path + "/") || parent == snapshot.subComponents[index].path {
+                if insert(child, under: parent, in: &snapshot.subComponents[index]) { return true }
+            }
+            return false
+        }
+
+        /// The `$node` of `node`, this node's own for what it hosts apart from the top.
+        private func control(_ node: String) throws -> any NodeControl {
+            node == coordinator.name ? NodeService(node: Weak(coordinator)) : try coordinator.control(of: node)
+        }
+
+        /// Stops and forgets everything placed apart from the top composite.
         public func remove() async {
-            for (_, node, path) in remote {
-                try? await coordinator.control(of: node).remove(path)
+            for placed in remote.reversed() {
+                try? await control(placed.node).remove(placed.path)
             }
         }
     }
 
-    /// A sub-component placed on another node, and its path there.
-    typealias Placed = (name: String, node: String, path: String)
+    /// A component placed on another node than its composite's, and its path (the same there).
+    struct Placed: Sendable {
+        var node: String
+        var path: String
+    }
+
+    /// Where each component of an architecture runs, and what each node builds.
+    private struct Layout {
+        /// Architecture path → node name (the coordinator's for what stays here).
+        var node: [String: String] = [:]
+        /// Architecture path → the component's plan (for shared components, the plan of the
+        /// component they name).
+        var plans: [String: ComponentPlan] = [:]
+        /// Architecture path → the path of the component that is built with it and holds it
+        /// (itself for the top and for each component placed apart from its composite).
+        var root: [String: String] = [:]
+        /// Components placed apart from their composites, in the order of the architecture.
+        var placed: [(plan: ComponentPlan, path: String, node: String)] = []
+        /// Bindings whose ends are not built together, with the path of their composite.
+        var crossing: [(binding: ComponentPlan.PlannedBinding, composite: String)] = []
+    }
 
     /// Deploys `plan`, with `nodes` giving the peer for each virtual node name.
     ///
     /// - Throws: ``FractalError`` (naming the component and node) or ``ADLError``.
     public func deploy(_ plan: ComponentPlan, nodes: [String: Peer]) async throws -> Deployed {
-        var local = plan
-        var remotePlans: [(plan: ComponentPlan, peer: Peer)] = []
-        local.children = plan.children.filter { child in
-            guard case .plan(let childPlan) = child, let virtualNode = childPlan.virtualNode, let peer = nodes[virtualNode] else { return true }
-            remotePlans.append((childPlan, peer))
-            return false
-        }
-        let remoteNames = Set(remotePlans.map(\.plan.name))
-        func isRemote(_ end: String) -> Bool { remoteNames.contains(String(end.prefix { $0 != "." })) }
-        local.bindings = plan.bindings.filter { !isRemote($0.client) && !isRemote($0.server) }
+        let topPath = "/" + plan.name
+        var layout = Layout()
+        let names = nodes.mapValues(\.remoteName)
+        lay(plan, path: topPath, node: coordinator.name, root: topPath, names: names, into: &layout)
+        let local = prune(plan, path: topPath, layout: &layout)
 
         let top = try ADL.build(local, registry: coordinator.registry)
-        try coordinator.host(top, at: "/" + plan.name)
-        var placement: [String: String] = [:]
+        try coordinator.host(top, at: topPath)
         var remote: [Placed] = []
-        for (childPlan, peer) in remotePlans {
-            let path = "/\(plan.name)/\(childPlan.name)"
-            _ = try await coordinator.control(of: peer).instantiate(childPlan, path: path)
-            placement[childPlan.name] = peer.remoteName
-            remote.append((childPlan.name, peer.remoteName, path))
+        for (placedPlan, path, node) in layout.placed {
+            let pruned = prune(placedPlan, path: path, layout: &layout)
+            if node == coordinator.name {
+                try coordinator.host(try ADL.build(pruned, registry: coordinator.registry), at: path)
+            } else {
+                _ = try await coordinator.control(of: node).instantiate(pruned, path: path)
+            }
+            remote.append(Placed(node: node, path: path))
         }
-        let localChildren = try top.contentController.subComponents
-        for child in localChildren {
+        var placement: [String: String] = [:]
+        for child in try top.contentController.subComponents {
             placement[child.name] = coordinator.name
-            try coordinator.host(child, at: "/\(plan.name)/\(child.name)")
+            try coordinator.host(child, at: "\(topPath)/\(child.name)")
+        }
+        for placed in layout.placed {
+            placement[String(placed.path.dropFirst(topPath.count + 1))] = placed.node
         }
 
-        for binding in plan.bindings where isRemote(binding.client) || isRemote(binding.server) {
-            try await bind(binding, plan: plan, top: top, remote: remote)
+        for (binding, composite) in layout.crossing {
+            try await bind(binding, in: composite, layout: layout)
         }
         return Deployed(top: top, placement: placement, coordinator: coordinator, remote: remote)
     }
 
-    private func bind(_ binding: ComponentPlan.PlannedBinding, plan: ComponentPlan, top: Component, remote: [Placed]) async throws {
+    /// Notes where `plan` (at `path`, on `node`, built with `root`) and everything inside it run.
+    private func lay(_ plan: ComponentPlan, path: String, node: String, root: String, names: [String: String], into layout: inout Layout) {
+        layout.node[path] = node
+        layout.plans[path] = plan
+        layout.root[path] = root
+        for case .plan(let child) in plan.children {
+            let childPath = path + "/" + child.name
+            let childNode = child.virtualNode.flatMap { names[$0] } ?? node
+            if childNode != node {
+                layout.placed.append((child, childPath, childNode))
+                lay(child, path: childPath, node: childNode, root: childPath, names: names, into: &layout)
+            } else {
+                lay(child, path: childPath, node: node, root: root, names: names, into: &layout)
+            }
+        }
+    }
+
+    /// `plan` without what is built apart from it: sub-components placed on other nodes,
+    /// shared components built elsewhere, and the bindings that reach them (noted as crossing).
+    private func prune(_ plan: ComponentPlan, path: String, layout: inout Layout) -> ComponentPlan {
+        var pruned = plan
+        let root = layout.root[path]
+        var apart: Set<String> = []
+        pruned.children = plan.children.compactMap { child in
+            switch child {
+            case .plan(let childPlan):
+                let childPath = path + "/" + childPlan.name
+                if layout.root[childPath] != root {
+                    apart.insert(childPlan.name)
+                    return nil
+                }
+                return .plan(prune(childPlan, path: childPath, layout: &layout))
+            case .shared(let name, let sharedPath, _):
+                let target = Self.resolve(sharedPath, top: Self.top(of: path))
+                if layout.root[target] != root {
+                    apart.insert(name)
+                    return nil
+                }
+                return child
+            }
+        }
+        func isApart(_ end: String) -> Bool { apart.contains(String(end.prefix { $0 != "." })) }
+        pruned.bindings = plan.bindings.filter { binding in
+            guard isApart(binding.client) || isApart(binding.server) else { return true }
+            layout.crossing.append((binding, path))
+            return false
+        }
+        return pruned
+    }
+
+    /// The architecture path of one end of a binding of the composite at `composite`.
+    private func path(of name: String, in composite: String, layout: Layout) -> String {
+        if name == "this" { return composite }
+        let childPath = composite + "/" + name
+        if layout.node[childPath] != nil { return childPath }
+        // A shared component: the path it names.
+        if let plan = layout.plans[composite], let shared = plan.children.first(where: { $0.name == name }),
+           case .shared(_, let sharedPath, _) = shared {
+            return Self.resolve(sharedPath, top: Self.top(of: composite))
+        }
+        return childPath
+    }
+
+    private func bind(_ binding: ComponentPlan.PlannedBinding, in composite: String, layout: Layout) async throws {
         let (clientName, clientInterface) = Self.split(binding.client)
         let (serverName, serverInterface) = Self.split(binding.server)
-        let serverRemote = remote.first { $0.name == serverName }
-        let clientRemote = remote.first { $0.name == clientName }
-        let (signature, cardinality) = try declaration(serverName == "this" ? nil : serverName, serverInterface, in: plan)
-        let gathers = cardinality == .gathercast
-
+        let clientPath = path(of: clientName, in: composite, layout: layout)
+        let serverPath = path(of: serverName, in: composite, layout: layout)
         if serverName == "this" {
-            throw FractalError(.notLocalBinding, component: "/\(plan.name)/\(clientName)", interface: clientInterface,
+            throw FractalError(.notLocalBinding, component: clientPath, interface: clientInterface,
                                "an import from a component placed on another node is not supported yet; keep '\(clientName)' with its composite")
         }
-        if let clientRemote {
-            let control = try coordinator.control(of: clientRemote.node)
-            let (node, path) = serverRemote.map { ($0.node, $0.path) } ?? (coordinator.name, "/\(plan.name)/\(serverName)")
-            var export = "\(path)#\(serverInterface)"
-            if node != clientRemote.node {
-                if serverRemote != nil { await connectDirectly(control, to: node) }
-                if gathers {
-                    let label = "\(clientRemote.node):\(clientRemote.path)#\(clientInterface)"
-                    export = serverRemote == nil
-                        ? try coordinator.joinGathercast(path, interface: serverInterface, client: label)
-                        : try await coordinator.control(of: node).joinGathercast(path, interface: serverInterface, client: label)
-                }
-            }
-            try await control.bind(clientRemote.path, client: clientInterface, node: node, export: export, signature: signature, via: coordinator.name)
+        guard let clientNode = layout.node[clientPath], let serverNode = layout.node[serverPath],
+              let serverPlan = layout.plans[serverPath] else {
+            throw FractalError(.noSuchInterface, component: composite, "no sub-component named '\(layout.node[clientPath] == nil ? clientName : serverName)'")
+        }
+        guard let declared = serverPlan.interfaces.first(where: { $0.type.name == serverInterface }) else {
+            throw FractalError(.noSuchInterface, component: serverPath, interface: serverInterface, "no interface '\(serverInterface)'")
+        }
+        let signature = declared.type.signature
+        var export = "\(serverPath)#\(serverInterface)"
+        if clientNode != serverNode, declared.type.cardinality == .gathercast {
+            let label = "\(clientNode):\(clientPath)#\(clientInterface)"
+            export = serverNode == coordinator.name
+                ? try coordinator.joinGathercast(serverPath, interface: serverInterface, client: label)
+                : try await coordinator.control(of: serverNode).joinGathercast(serverPath, interface: serverInterface, client: label)
+        }
+        if clientNode != coordinator.name {
+            let control = try coordinator.control(of: clientNode)
+            if serverNode != clientNode, serverNode != coordinator.name { await connectDirectly(control, to: serverNode) }
+            try await control.bind(clientPath, client: clientInterface, node: serverNode, export: export, signature: signature, via: coordinator.name)
             return
         }
-        guard let serverRemote else { return }
-        var export = "\(serverRemote.path)#\(serverInterface)"
-        if gathers {
-            let label = "\(coordinator.name):/\(plan.name)\(clientName == "this" ? "" : "/" + clientName)#\(clientInterface)"
-            export = try await coordinator.control(of: serverRemote.node).joinGathercast(serverRemote.path, interface: serverInterface, client: label)
+        let client = try coordinator.hosted(clientPath)
+        if serverNode == coordinator.name {
+            try client.bindingController.bind(clientInterface, to: coordinator.hosted(serverPath).interface(named: serverInterface))
+            return
         }
         let reference = RemoteReference(
-            channel: coordinator.link(to: serverRemote.node), export: export, signature: signature,
-            description: "\(serverRemote.node):\(serverRemote.path)#\(serverInterface)")
-        let client = clientName == "this" ? top : try top.contentController.subComponents.first { $0.name == clientName }
-            .orThrow(FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(clientName)'"))
+            channel: coordinator.link(to: serverNode), export: export, signature: signature,
+            description: "\(serverNode):\(serverPath)#\(serverInterface)")
         try client.bindingController.bind(clientInterface, to: reference)
     }
 
@@ -154,25 +256,15 @@ public struct Deployer: Sendable {
         }
     }
 
-    /// The signature and cardinality of `interface` of sub-component `component` (of `plan`
-    /// itself when nil), as the plan declares them.
-    private func declaration(_ component: String?, _ interface: String, in plan: ComponentPlan) throws -> (String, Cardinality) {
-        let owner: ComponentPlan
-        if let component {
-            guard let child = plan.children.lazy.compactMap({ child -> ComponentPlan? in
-                if case .plan(let childPlan) = child, childPlan.name == component { return childPlan }
-                return nil
-            }).first else {
-                throw FractalError(.noSuchInterface, component: "/\(plan.name)", "no sub-component named '\(component)'")
-            }
-            owner = child
-        } else {
-            owner = plan
-        }
-        guard let declared = owner.interfaces.first(where: { $0.type.name == interface }) else {
-            throw FractalError(.noSuchInterface, component: "/\(plan.name)/\(owner.name)", interface: interface, "no interface '\(interface)'")
-        }
-        return (declared.type.signature, declared.type.cardinality)
+    /// `/Top` of `/Top/a/b`.
+    private static func top(of path: String) -> String {
+        "/" + (path.dropFirst().split(separator: "/").first.map(String.init) ?? "")
+    }
+
+    /// The architecture path a shared component's `./a/b` (or `/a/b`, or `a/b`) names.
+    private static func resolve(_ shared: String, top: String) -> String {
+        let relative = shared.hasPrefix("./") ? String(shared.dropFirst(2)) : shared.hasPrefix("/") ? String(shared.dropFirst()) : shared
+        return top + "/" + relative
     }
 
     private static func split(_ end: String) -> (String, String) {

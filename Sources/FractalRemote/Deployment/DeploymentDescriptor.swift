@@ -57,30 +57,15 @@ public struct DeploymentDescriptor: Sendable, Hashable {
     }
 
     /// What keeps `plan` from being deployed with this descriptor, located: a virtual node of
-    /// the architecture it does not map, one it maps that the architecture does not have, and
-    /// a virtual node on a component nested inside one placed elsewhere (only the top
-    /// composite's sub-components are placed on nodes; what is inside them goes with them).
+    /// the architecture it does not map, and one it maps that the architecture does not have.
+    /// Virtual nodes are honoured at any depth: a component goes to its own virtual node's
+    /// node, else to its composite's.
     public func problems(deploying plan: ComponentPlan) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var used: [(name: String, location: SourceLocation?)] = []
-        func walk(_ parent: ComponentPlan, path: String, runsOn: String?, isTop: Bool) {
-            for case .plan(let child) in parent.children {
-                let childPath = path + "/" + child.name
-                var placed = runsOn
-                if let name = child.virtualNode {
-                    used.append((name, child.virtualNodeLocation))
-                    if isTop {
-                        placed = virtualNodes[name] == nil ? nil : name
-                    } else if virtualNodes[name] != nil, name != runsOn {
-                        let host = runsOn.map { "virtual node '\($0)'" } ?? "the launcher's process"
-                        diagnostics.append(Diagnostic(at: child.virtualNodeLocation ?? child.location,
-                            "virtual node '\(name)' of \(childPath) is not honoured: it is inside \(path), which runs in \(host); only the top composite's sub-components are placed on nodes, with everything inside them (give \(path) that virtual node, or move \(child.name) up)"))
-                    }
-                }
-                walk(child, path: childPath, runsOn: placed, isTop: false)
-            }
+        for component in plan.allPlans.dropFirst() {
+            if let name = component.virtualNode { used.append((name, component.virtualNodeLocation)) }
         }
-        walk(plan, path: "/" + plan.name, runsOn: nil, isTop: true)
         let architecture = Set(used.map(\.name))
         var reported: Set<String> = []
         for (name, location) in used where virtualNodes[name] == nil && reported.insert(name).inserted {

@@ -264,24 +264,45 @@ public final class Node: Sendable {
 
     // MARK: Hosting
 
-    /// Hosts `component` under `path` and exports its server interfaces as `path#interface`.
+    /// Hosts `component` under `path` and exports its server interfaces as `path#interface`,
+    /// and those of the components inside it as `path/sub/component#interface`.
     public func host(_ component: Component, at path: String) throws {
         state.withLock { $0.hosted[path] = component }
-        for interface in component.interfaces where interface.type.role == .server {
-            try exports.export(interface, as: "\(path)#\(interface.name)")
+        var pending = [(component, path)]
+        while let (current, currentPath) = pending.popLast() {
+            for interface in current.interfaces where interface.type.role == .server {
+                try exports.export(interface, as: "\(currentPath)#\(interface.name)")
+            }
+            if current.isComposite {
+                for child in (try? current.contentController.subComponents) ?? [] { pending.append((child, currentPath + "/" + child.name)) }
+            }
         }
     }
 
+    /// The component hosted at `path`, or inside one hosted at a prefix of it.
     func hosted(_ path: String) throws -> Component {
-        guard let component = state.withLock({ $0.hosted[path] }) else {
-            throw FractalError(.remoteFailure, component: path, "node '\(name)' hosts no component at \(path)")
+        let hosted = state.withLock { $0.hosted }
+        if let component = hosted[path] { return component }
+        if let (root, component) = hosted.filter({ path.hasPrefix($0.key + "/") }).max(by: { $0.key.count < $1.key.count }) {
+            var current: Component? = component
+            for name in path.dropFirst(root.count + 1).split(separator: "/") {
+                current = current.flatMap { try? $0.contentController.subComponents.first { $0.name == name } }
+            }
+            if let current { return current }
         }
-        return component
+        throw FractalError(.remoteFailure, component: path, "node '\(name)' hosts no component at \(path)")
     }
 
     func forget(_ path: String) -> Component? {
         let component = state.withLock { $0.hosted.removeValue(forKey: path) }
-        if component != nil { exports.unexport(startingWith: "\(path)#") }
+        if component != nil {
+            exports.unexport(startingWith: "\(path)#")
+            let inside = state.withLock { state in state.hosted.keys.filter { $0.hasPrefix(path + "/") } }
+            // What is inside goes with it, unless it is hosted on its own.
+            for name in exports.names(startingWith: path + "/") where !inside.contains(where: { name.hasPrefix($0 + "#") || name.hasPrefix($0 + "/") }) {
+                exports.unexport(name)
+            }
+        }
         return component
     }
 
