@@ -272,10 +272,3 @@ public struct Deployer: Sendable {
         return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
     }
 }
-
-extension Optional {
-    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
-        guard let value = self else { throw error() }
-        return value
-    }
-}
