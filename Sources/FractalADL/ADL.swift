@@ -98,11 +98,19 @@ public enum ADL {
         guard names.first == plan.name else { return plan.location }
         names.removeFirst()
         var current = plan
+        var inMembrane = false
         for name in names {
-            guard let next = current.children.lazy.compactMap({ child -> ComponentPlan? in
-                if case .plan(let childPlan) = child, childPlan.name == name { return childPlan }
+            // `/Top/m/(membrane)/counter` names a component of m's membrane.
+            if name == "(membrane)" {
+                inMembrane = true
+                continue
+            }
+            let candidates = inMembrane ? current.membrane : current.children.compactMap { child -> ComponentPlan? in
+                if case .plan(let childPlan) = child { return childPlan }
                 return nil
-            }).first else { break }
+            }
+            inMembrane = false
+            guard let next = candidates.first(where: { $0.name == name }) else { break }
             current = next
         }
         if let interface = error.interface, let declared = current.interfaces.first(where: { $0.type.name == interface }) {

@@ -43,6 +43,13 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         var gathercastClients: [String: [GathercastMember]] = [:]
         /// Client interface name → the gathercast servers it joined, and its member there.
         var gathercastJoins: [String: [(server: ServerInterface, member: UInt64)]] = [:]
+        /// The composite that holds its non-functional part (GCM), when it has one.
+        var membrane: Component?
+        /// For a membrane: the component it belongs to.
+        var host: WeakComponent?
+        /// For a membrane: its interfaces that face the component's inside (internal-client,
+        /// internal-server), which the component does not show outside.
+        var internalNames: Set<String> = []
     }
 
     struct WeakComponent {
@@ -109,7 +116,7 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
         var current: Component? = self
         var seen: Set<ObjectIdentifier> = []
         while let component = current, seen.insert(ObjectIdentifier(component)).inserted {
-            let (name, parent) = component.state.withLock { ($0.name, $0.parents.first?.component) }
+            let (name, parent) = component.state.withLock { ($0.name, $0.parents.first?.component ?? $0.host?.component) }
             names.append(name)
             current = parent
         }
@@ -131,11 +138,15 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// External interface `name`. A collection member (`clients0`) is created on first use.
+    /// The external interfaces of its membrane (``MembraneController``) are found here too.
     ///
     /// - Throws: ``FractalError/Kind/noSuchInterface``.
     public func interface(named name: String) throws -> any Interface {
         if let known: any Interface = table.withLock({ table -> (any Interface)? in table.servers[name] ?? table.clients[name] }) {
             return known
+        }
+        if let membrane = membraneComposite, let interface = membrane.externalMembraneInterface(name) {
+            return interface
         }
         if let type = type.interfaceType(named: name), type.isCollection, type.role == .client {
             return table.withLock { table in
@@ -162,7 +173,8 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
     }
 
     func noSuchInterface(_ name: String) -> FractalError {
-        let known = type.interfaceTypes.map(\.name).joined(separator: ", ")
+        let names = type.interfaceTypes.map(\.name) + (membraneComposite?.externalMembraneNames ?? [])
+        let known = names.joined(separator: ", ")
         return FractalError(.noSuchInterface, component: path, interface: name,
                             "no interface named '\(name)' (the component has: \(known.isEmpty ? "none" : known))")
     }

@@ -16,6 +16,9 @@ public struct BindingController: Sendable {
         if component.isComposite {
             names += component.type.interfaceTypes.filter { $0.role == .server }.map(\.name)
         }
+        if let membrane = component.membraneComposite {
+            names += membrane.externalMembraneNames.filter { membrane.clientInterface($0) != nil }
+        }
         return names
     }
 
@@ -28,6 +31,7 @@ public struct BindingController: Sendable {
 
     /// Every server interface `name` is bound to, in bind order.
     public func lookupAll(_ name: String) throws -> [any Interface] {
+        if let membrane = membraneSide(name) { return try membrane.lookupAll(name) }
         _ = try clientSide(name)
         return component.boundTargets(of: name)
     }
@@ -38,6 +42,7 @@ public struct BindingController: Sendable {
     /// external server interface (a sibling, or a sub-component for an export), or the
     /// internal server interface of a parent composite (an import).
     public func bind(_ name: String, to server: any Interface) throws {
+        if let membrane = membraneSide(name) { return try membrane.bind(name, to: server) }
         try Reconfiguration.perform {
             let client = try clientSide(name)
             guard let target = server as? any CallTarget else {
@@ -96,6 +101,7 @@ public struct BindingController: Sendable {
     /// Locality rules do not apply across nodes; the signature, lifecycle and "already bound"
     /// rules do.
     public func bind(_ name: String, to remote: RemoteReference) throws {
+        if let membrane = membraneSide(name) { return try membrane.bind(name, to: remote) }
         try Reconfiguration.perform {
             let client = try clientSide(name)
             let bound = !component.boundTargets(of: name).isEmpty || !component.remoteTargets(of: name).isEmpty
@@ -122,6 +128,7 @@ public struct BindingController: Sendable {
 
     /// The servers on other nodes `name` is bound to.
     public func lookupRemote(_ name: String) throws -> [RemoteReference] {
+        if let membrane = membraneSide(name) { return try membrane.lookupRemote(name) }
         _ = try clientSide(name)
         return component.remoteTargets(of: name)
     }
@@ -135,6 +142,7 @@ public struct BindingController: Sendable {
 
     /// Unbinds one server from multicast interface `name` (or `name` entirely when `server` is nil).
     public func unbind(_ name: String, from server: (any Interface)?) throws {
+        if let membrane = membraneSide(name) { return try membrane.unbind(name, from: server) }
         try Reconfiguration.perform {
             let client = try clientSide(name)
             let remote = component.remoteTargets(of: name)
@@ -180,6 +188,16 @@ public struct BindingController: Sendable {
         }
     }
 
+    /// The binding controller of the membrane, when `name` is one of its external client
+    /// interfaces rather than the component's.
+    private var membraneSide: (String) -> BindingController? {
+        { name in
+            guard component.type.interfaceType(named: name) == nil, let membrane = component.membraneComposite,
+                  membrane.externalMembraneInterface(name)?.type.role == .client else { return nil }
+            return membrane.bindingController
+        }
+    }
+
     /// The client side named `name`: an external client interface, or the inside of a
     /// composite's server interface (an export).
     private func clientSide(_ name: String) throws -> (type: InterfaceType, isExport: Bool, interface: (any Interface)?) {
@@ -198,6 +216,11 @@ public struct BindingController: Sendable {
 
     /// Normal bindings join siblings (or two top-level components); exports go from a composite
     /// to its sub-component; imports from a sub-component to its composite's inside.
+    ///
+    /// A membrane counts as its component (its external interfaces are the component's), and
+    /// may also bind to its component's sub-components (internal client interfaces), which may
+    /// call its internal server interfaces; a membrane component may pass calls on to the
+    /// inside of its component's server interfaces.
     private func checkLocality(_ name: String, isExport: Bool, server: any CallTarget) throws {
         let serverOwner = server.owner
         let local: Bool
@@ -207,13 +230,20 @@ public struct BindingController: Sendable {
                 ? serverOwner === component
                 : component.children.contains { $0 === serverOwner }
             expected = "the inside of a composite's server interface binds to one of its sub-components"
+        } else if server is ContentFace {
+            local = component.parents.contains { $0.membraneHost === serverOwner }
+            expected = "the inside of a server interface can only be bound from its component's membrane"
         } else if server.isInternal {
             local = component.parents.contains { $0 === serverOwner }
             expected = "an internal interface can only be bound from a sub-component of its composite"
         } else {
-            let mine = component.parents
-            let theirs = serverOwner.parents
+            let me = component.membraneHost ?? component
+            let them = serverOwner.membraneHost ?? serverOwner
+            let mine = me.parents
+            let theirs = them.parents
             local = (mine.isEmpty && theirs.isEmpty) || mine.contains { parent in theirs.contains { $0 === parent } }
+                || (me !== component && theirs.contains { $0 === me })
+                || (them !== serverOwner && mine.contains { $0 === them })
             expected = "both components must be in one composite (or both top-level)"
         }
         if !local {

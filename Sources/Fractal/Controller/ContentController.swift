@@ -17,6 +17,11 @@ public struct ContentController: Sendable {
     public func internalInterface(named name: String) throws -> any Interface {
         if let client = component.internalClientInterface(name) { return client }
         if let server = component.internalServerInterface(name) { return server }
+        // A membrane's internal server interface is what sub-components call to reach it.
+        if let membrane = component.membraneComposite, membrane.internalMembraneNames.contains(name),
+           let server = membrane.serverInterface(name) {
+            return server
+        }
         throw component.noSuchInterface(name)
     }
 

@@ -1,4 +1,5 @@
-/// Fractal's `LifeCycleController`: starts and stops a component and its whole subtree.
+/// Fractal's `LifeCycleController`: starts and stops a component and its whole subtree,
+/// membranes included (see ``MembraneController``).
 ///
 /// New components are stopped. Starting checks that every mandatory client interface in the
 /// subtree is bound (and, in composites, that mandatory server interfaces are exported from a
@@ -24,7 +25,7 @@ public struct LifeCycleController: Sendable {
     ///   throws (the subtree is stopped again).
     public func start() async throws {
         try await component.lifeCycleLock.withLock {
-            let subtree = component.subtree
+            let subtree = component.lifeCycleScope
             for member in subtree { try member.checkMandatoryBindings() }
             let starting = subtree.filter { $0.gate.phase != .started }
             for member in starting.reversed() { member.gate.open() }
@@ -44,7 +45,7 @@ public struct LifeCycleController: Sendable {
     /// Stops the component and every component below it, once the calls in progress are done.
     public func stop() async throws {
         await component.lifeCycleLock.withLock {
-            await Self.stop(component.subtree.filter { $0.gate.phase == .started })
+            await Self.stop(component.lifeCycleScope.filter { $0.gate.phase == .started })
         }
     }
 

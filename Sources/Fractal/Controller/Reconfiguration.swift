@@ -32,6 +32,22 @@ extension Component {
         return result
     }
 
+    /// The subtree with the membranes of its members and what is inside them: what starts and
+    /// stops together.
+    var lifeCycleScope: [Component] {
+        var result: [Component] = []
+        var seen: Set<ObjectIdentifier> = []
+        var stack: [Component] = [self]
+        while let next = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(next)).inserted else { continue }
+            result.append(next)
+            let (children, membrane) = next.state.withLock { ($0.children, $0.membrane) }
+            stack.append(contentsOf: children.reversed())
+            if let membrane { stack.append(membrane) }
+        }
+        return result
+    }
+
     var children: [Component] { state.withLock { $0.children } }
     var parents: [Component] { state.withLock { $0.parents.compactMap(\.component) } }
 }

@@ -14,6 +14,12 @@ public final class ServerInterface: CallTarget {
     let gathercast: Gathercast?
     private let interceptorList = Mutex<[any Interceptor]>([])
     @usableFromInline let hasInterceptorsFlag = Atomic<Bool>(false)
+    /// The membrane component's server interface that takes this interface's calls first (GCM
+    /// interception), if any.
+    private let membraneRoute = Mutex<(any CallTarget)?>(nil)
+    /// Set once an endpoint was handed out: a binding made before a route would bypass it.
+    private let endpointGiven = Atomic<Bool>(false)
+    private let face = Mutex<ContentFace?>(nil)
 
     init(owner: Component, type: InterfaceType, signature: InterfaceSignature) {
         self.owner = owner
@@ -38,6 +44,15 @@ public final class ServerInterface: CallTarget {
     }
 
     func endpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
+        if let route = membraneRoute.withLock({ $0 }) {
+            return try route.endpoint(S.self, origin: origin)
+        }
+        endpointGiven.store(true, ordering: .relaxed)
+        return try contentEndpoint(S.self, origin: origin)
+    }
+
+    /// The endpoint past the membrane's components: gate, interceptors, content or export.
+    func contentEndpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
         if let gathercast {
             guard let receiver = owner.content as? any GathercastReceiver else {
                 throw FractalError(.contentDoesNotImplement, component: owner.path, interface: name,
@@ -53,6 +68,46 @@ public final class ServerInterface: CallTarget {
             return ContentEndpoint(port: self, target: typed, origin: origin)
         }
         return ExportEndpoint(port: self, origin: origin)
+    }
+
+    /// Sends this interface's calls to `target`, a server interface of a membrane component,
+    /// which reaches the content through ``contentSide``.
+    func route(to target: any CallTarget) throws {
+        if type.cardinality == .gathercast {
+            throw FractalError(.invalidType, component: owner.path, interface: name,
+                               "a gathercast interface cannot be routed through a membrane component")
+        }
+        guard owner.registry.isSubsignature(target.type.signature, of: type.signature) else {
+            throw FractalError(.signatureMismatch, component: owner.path, interface: name,
+                               "cannot route '\(name)' (\(type.signature)) to \(target) (\(target.type.signature)): \(target.type.signature) is not a \(type.signature)")
+        }
+        if endpointGiven.load(ordering: .relaxed) {
+            throw FractalError(.alreadyBound, component: owner.path, interface: name,
+                               "cannot route '\(name)' through the membrane: clients already call it directly; make the membrane's bindings before binding its clients")
+        }
+        try membraneRoute.withLock { route in
+            if let route {
+                throw FractalError(.alreadyBound, component: owner.path, interface: name,
+                                   "'\(name)' is already routed to \(route)")
+            }
+            route = target
+        }
+    }
+
+    /// The membrane component `name`'s calls go to, if any.
+    var routeTarget: (any CallTarget)? { membraneRoute.withLock { $0 } }
+
+    func removeRoute() { membraneRoute.withLock { $0 = nil } }
+
+    /// What a membrane component binds to in order to pass a call on to the content (or the
+    /// exporting sub-component) of this interface's component.
+    var contentSide: ContentFace {
+        face.withLock { face in
+            if let face { return face }
+            let made = ContentFace(port: self)
+            face = made
+            return made
+        }
     }
 
     /// Runs `terminal` inside the interceptor chain.
@@ -206,5 +261,21 @@ final class Forwarder<S: Sendable>: Sendable {
         let endpoint = try target.endpoint(S.self, origin: origin)
         last.withLock { $0 = (id, endpoint) }
         return endpoint
+    }
+}
+
+/// The inside of a server interface, as membrane components see it: calls made to it skip the
+/// membrane components and reach the lifecycle gate, interceptors and content.
+final class ContentFace: CallTarget {
+    unowned let port: ServerInterface
+    var owner: Component { port.owner }
+    var name: String { port.name }
+    var type: InterfaceType { port.type }
+    var isInternal: Bool { true }
+
+    init(port: ServerInterface) { self.port = port }
+
+    func endpoint<S: Sendable>(_ signature: S.Type, origin: CallOrigin) throws -> Endpoint<S> {
+        try port.contentEndpoint(S.self, origin: origin)
     }
 }

@@ -27,6 +27,9 @@ public struct ComponentSnapshot: Sendable, Hashable, Codable {
     /// Paths of the composites this component belongs to (more than one when shared).
     public var parents: [String]
     public var subComponents: [ComponentSnapshot]
+    /// The composite that holds its membrane of components (GCM), when it has one: its
+    /// interfaces are the non-functional ones, its sub-components the membrane components.
+    public var membrane: [ComponentSnapshot]? = nil
 }
 
 extension Component {
@@ -54,7 +57,8 @@ extension Component {
             interfaces: interfaces,
             attributes: attributes.map { .init(name: $0.name, typeName: $0.attribute.valueTypeName, value: $0.attribute.stringValue) },
             parents: parents.map(\.path),
-            subComponents: children.map { $0.snapshot() })
+            subComponents: children.map { $0.snapshot() },
+            membrane: membraneComposite.map { [$0.snapshot()] })
     }
 
     /// The architecture below this component as an indented tree, for people.
@@ -82,7 +86,9 @@ extension ComponentSnapshot {
         header += " \(state.rawValue)"
         if parents.count > 1 { header += "  (shared: \(parents.joined(separator: ", ")))" }
         lines.append(header)
-        let detailLead = childLead + (subComponents.isEmpty ? "   " : "│  ")
+        // The membrane is drawn as the first entry below, named `(membrane)`.
+        let below = (membrane ?? []) + subComponents
+        let detailLead = childLead + (below.isEmpty ? "   " : "│  ")
         for interface in interfaces {
             var line = "\(detailLead)\(interface.name): \(interface.type.role.rawValue) \(interface.type.signature)"
             if interface.type.isOptional { line += " optional" }
@@ -96,8 +102,8 @@ extension ComponentSnapshot {
         for attribute in attributes {
             lines.append("\(detailLead)@\(attribute.name) = \(attribute.typeName == "String" ? "\"\(attribute.value)\"" : attribute.value)")
         }
-        for (index, child) in subComponents.enumerated() {
-            let last = index == subComponents.count - 1
+        for (index, child) in below.enumerated() {
+            let last = index == below.count - 1
             child.appendTree(to: &lines, lead: childLead + (last ? "└─ " : "├─ "), childLead: childLead + (last ? "   " : "│  "))
         }
     }

@@ -67,7 +67,6 @@ struct ADLBuilder {
     }
 
     private func assemble(_ plan: ComponentPlan, component: Component, path: String, made: [String: Component], log: inout DiagnosticLog) {
-        guard !plan.children.isEmpty || !plan.bindings.isEmpty else { return }
         var children: [String: Component] = [:]
         for child in plan.children {
             let childPath: String
@@ -93,6 +92,9 @@ struct ADLBuilder {
                 assemble(childPlan, component: sub, path: childPath, made: made, log: &log)
             }
         }
+        // After the sub-components' membranes (this one may bind to them), before the bindings
+        // that reach this component's interfaces (a route must be there before its clients).
+        buildMembrane(plan, component: component, log: &log)
         for binding in plan.bindings {
             let client = binding.client.split(separator: ".", maxSplits: 1).map(String.init)
             let server = binding.server.split(separator: ".", maxSplits: 1).map(String.init)
@@ -106,6 +108,40 @@ struct ADLBuilder {
                 try clientComponent.bindingController.bind(client[1], to: target)
             } catch let error as FractalError {
                 log.error(binding.location, error.message, notes: plan.origin)
+            } catch {}
+        }
+    }
+
+    /// The membrane `<controller>` describes: its interfaces, its components (each built like
+    /// a top component of its own), then its bindings.
+    private func buildMembrane(_ plan: ComponentPlan, component: Component, log: inout DiagnosticLog) {
+        let controls = plan.interfaces.filter(\.isControl)
+        guard !controls.isEmpty || !plan.membrane.isEmpty else { return }
+        let membrane: MembraneController
+        do {
+            membrane = try component.makeMembrane(interfaces: controls.map { MembraneInterfaceType($0.type, isInternal: $0.isInternal) })
+        } catch let error as FractalError {
+            let declared = controls.first { $0.type.name == error.interface }
+            log.error(declared?.location ?? plan.controllerLocation ?? plan.location, error.message, notes: declared?.origin ?? plan.origin)
+            return
+        } catch {
+            return
+        }
+        for nfPlan in plan.membrane {
+            var made: [String: Component] = [:]
+            guard let nf = create(nfPlan, path: ".", made: &made, log: &log) else { continue }
+            assemble(nfPlan, component: nf, path: ".", made: made, log: &log)
+            do {
+                try membrane.add(nf)
+            } catch let error as FractalError {
+                log.error(nfPlan.location, error.message, notes: nfPlan.origin)
+            } catch {}
+        }
+        for binding in plan.membraneBindings {
+            do {
+                try membrane.bind(binding.client, to: binding.server)
+            } catch let error as FractalError {
+                log.error(binding.location, error.message, notes: binding.origin)
             } catch {}
         }
     }

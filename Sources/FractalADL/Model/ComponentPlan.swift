@@ -9,13 +9,17 @@ public struct ComponentPlan: Sendable, Hashable, Codable {
         public var location: SourceLocation
         /// True for an interface described inside `<controller>` (the membrane).
         public var isControl: Bool
+        /// True for `internal-client` and `internal-server`: a membrane interface that faces
+        /// the component's sub-components.
+        public var isInternal: Bool = false
         /// The definitions it came through (extends, references), innermost first.
         public var origin: [Diagnostic.Note]
 
-        public init(type: InterfaceType, location: SourceLocation, isControl: Bool = false, origin: [Diagnostic.Note] = []) {
+        public init(type: InterfaceType, location: SourceLocation, isControl: Bool = false, isInternal: Bool = false, origin: [Diagnostic.Note] = []) {
             self.type = type
             self.location = location
             self.isControl = isControl
+            self.isInternal = isInternal
             self.origin = origin
         }
     }

@@ -143,11 +143,13 @@ struct ADLChecker {
         var childInterfaces: [String: [ComponentPlan.PlannedInterface]] = [:]
         for child in plan.children {
             switch child {
-            case .plan(let childPlan): childInterfaces[childPlan.name] = childPlan.interfaces.filter { !$0.isControl }
-            case .shared(let name, let path, _): childInterfaces[name] = Self.find(path, in: root)?.interfaces.filter { !$0.isControl }
+            // A sub-component's external membrane interfaces are bound like its functional ones.
+            case .plan(let childPlan): childInterfaces[childPlan.name] = childPlan.interfaces.filter { !$0.isInternal }
+            case .shared(let name, let path, _): childInterfaces[name] = Self.find(path, in: root)?.interfaces.filter { !$0.isInternal }
             }
         }
-        let own = plan.interfaces.filter { !$0.isControl }
+        // Sub-components may call the membrane's internal server interfaces.
+        let own = plan.interfaces.filter { !$0.isControl || ($0.isInternal && $0.type.role == .server) }
         var boundClients: [String: Int] = [:]
 
         func resolve(_ text: String, at location: SourceLocation, side: String) -> End? {
@@ -185,7 +187,7 @@ struct ADLChecker {
             let serverType: InterfaceType
             switch client {
             case .this(let interface):
-                guard interface.type.role == .server else {
+                guard interface.type.role == .server, !interface.isInternal else {
                     log.error(binding.clientLocation, "bad this usage: '\(binding.client)' is a client interface of '\(plan.name)'; as a binding's client, this.<name> must be one of its server interfaces (an export)", notes: plan.origin)
                     continue
                 }
@@ -199,7 +201,7 @@ struct ADLChecker {
             }
             switch server {
             case .this(let interface):
-                guard interface.type.role == .client else {
+                guard interface.type.role == .client || interface.isInternal else {
                     log.error(binding.serverLocation, "bad this usage: '\(binding.server)' is a server interface of '\(plan.name)'; as a binding's server, this.<name> must be one of its client interfaces (an import)", notes: plan.origin)
                     continue
                 }
@@ -244,7 +246,7 @@ struct ADLChecker {
             }
         }
         if !plan.children.isEmpty || plan.isComposite {
-            for interface in own where interface.type.role == .server && !interface.type.isOptional && !bound.contains("this.\(interface.type.name)") {
+            for interface in own where interface.type.role == .server && !interface.isControl && !interface.type.isOptional && !bound.contains("this.\(interface.type.name)") {
                 log.warning(interface.location, "mandatory server interface '\(interface.type.name)' of composite '\(plan.name)' is not exported from a sub-component: '\(plan.name)' cannot start", notes: interface.origin)
             }
         }

@@ -410,7 +410,8 @@ public final class ADLLoader {
             name: name, signature: signature, role: role,
             contingency: node.value("contingency") == "optional" ? .optional : .mandatory,
             cardinality: Cardinality(rawValue: node.value("cardinality") ?? "singleton") ?? .singleton)
-        return .init(type: type, location: node.location, isControl: isControl || roleText.hasPrefix("internal-"), origin: item.origin)
+        let isInternal = roleText.hasPrefix("internal-")
+        return .init(type: type, location: node.location, isControl: isControl || isInternal, isInternal: isInternal, origin: item.origin)
     }
 }
 
