@@ -1,7 +1,8 @@
 import Fractal
 
-/// The content classes and signatures of the HelloWorld and census examples, by the names
-/// their architecture files use (`ADL/HelloWorld.fractal`, `ADL/helloworld/`, `ADL/census/`).
+/// The content classes and signatures of the HelloWorld, census and monitoring examples, by
+/// the names their architecture files use (`ADL/HelloWorld.fractal`, `ADL/helloworld/`,
+/// `ADL/census/`, `ADL/monitoring/`).
 public enum HelloWorldComponents {
     public static func register(in registry: Registry = .shared) {
         registry.register(ServiceProxy.self)
@@ -14,6 +15,9 @@ public enum HelloWorldComponents {
         registry.registerContent("census.Surveyor") { SurveyorImpl() }
         registry.registerContent("census.Probe") { ProbeImpl() }
         registry.registerContent("census.Tally") { TallyImpl() }
+        registry.register(MonitorProxy.self)
+        registry.registerContent("monitoring.CallCounter") { CallCounterImpl() }
+        registry.registerContent("monitoring.Client") { MonitoredClientImpl() }
     }
 
     /// The same architecture built in Swift code instead of ADL.

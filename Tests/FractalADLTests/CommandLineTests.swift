@@ -280,6 +280,17 @@ enum FractalExecutable {
         #expect(checked.stderr.isEmpty, "\(checked)")
     }
 
+    @Test func theMonitoringExampleRunsItsMembraneAndShowsItInGraphAndExport() async throws {
+        let ran = try await CLI.run(["run", "monitoring.Monitored", "--arg", "messages=2"])
+        #expect(ran.exitedNormally && ran.status == 0, "\(ran)")
+        #expect(ran.stdout.hasPrefix("[monitored]hello 1\n[monitored]hello 2\nthe server's membrane counted 2 calls of s (0 failed, slowest "), "\(ran)")
+        let graph = try await CLI.run(["graph", "monitoring.Monitored"])
+        #expect(graph.stdout.contains("\"/Monitored/server/(membrane)/counter\""), "\(graph)")
+        let exported = try await CLI.run(["export", "monitoring.Monitored"])
+        #expect(exported.stdout.contains("<controller desc=\"primitive\">"), "\(exported)")
+        #expect(exported.stdout.contains("<binding client=\"this.s\" server=\"counter.s\"/>"), "\(exported)")
+    }
+
     @Test func dtdPrintsTheShippedDTD() async throws {
         let outcome = try await CLI.run(["dtd"])
         #expect(outcome.exitedNormally && outcome.status == 0, "\(outcome)")

@@ -442,7 +442,7 @@ func expectFirstError(_ expected: ExpectedDiagnostic, in report: ADL.Report, sou
         // `  <content class="no.Impl"/>`: `class` is column 12.
         let report = InvalidFixtures.check("UnknownContentClass")
         expectOnlyError(at("UnknownContentClass", 3, 12,
-                           "unknown content class 'no.Impl' (registered: census.Probe, census.Surveyor, census.Tally, helloworld.BroadcastClientImpl, helloworld.ClientImpl, helloworld.ServerImpl)"), in: report)
+                           "unknown content class 'no.Impl' (registered: census.Probe, census.Surveyor, census.Tally, helloworld.BroadcastClientImpl, helloworld.ClientImpl, helloworld.ServerImpl, monitoring.CallCounter, monitoring.Client)"), in: report)
     }
 
     @Test func unknownSignature() {

@@ -228,7 +228,7 @@ public struct BindingController: Sendable {
         if isExport {
             local = server.isInternal
                 ? serverOwner === component
-                : component.children.contains { $0 === serverOwner }
+                : component.children.contains { $0 === (serverOwner.membraneHost ?? serverOwner) }
             expected = "the inside of a composite's server interface binds to one of its sub-components"
         } else if server is ContentFace {
             local = component.parents.contains { $0.membraneHost === serverOwner }

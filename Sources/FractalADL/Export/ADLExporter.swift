@@ -27,10 +27,7 @@ public enum ADLExporter {
         lines.append("\(indent)<\(element) name=\"\(escape(name))\">")
         let inner = indent + "  "
         for type in component.type.interfaceTypes {
-            var line = "\(inner)<interface name=\"\(escape(type.name))\" role=\"\(type.role.rawValue)\" signature=\"\(escape(type.signature))\""
-            if type.isOptional { line += " contingency=\"optional\"" }
-            if type.cardinality != .singleton { line += " cardinality=\"\(type.cardinality.rawValue)\"" }
-            lines.append(line + "/>")
+            lines.append(interfaceLine(type, role: type.role.rawValue, indent: inner))
         }
         let children = (try? component.contentController.subComponents) ?? []
         for child in children {
@@ -50,16 +47,41 @@ public enum ADLExporter {
             }
             lines.append("\(inner)</attributes>")
         }
-        lines.append("\(inner)<controller desc=\"\(component.isComposite ? "composite" : "primitive")\"/>")
+        let description = component.isComposite ? "composite" : "primitive"
+        if let membrane = try? component.membraneController {
+            lines.append("\(inner)<controller desc=\"\(description)\">")
+            let nfIndent = inner + "  "
+            for interface in membrane.interfaceTypes {
+                let role = (interface.isInternal ? "internal-" : "") + interface.type.role.rawValue
+                lines.append(interfaceLine(interface.type, role: role, indent: nfIndent))
+            }
+            for nf in membrane.subComponents {
+                write(nf, element: "component", name: nf.name, path: path + "/(membrane)/" + nf.name, indent: nfIndent, into: &lines, written: &written)
+            }
+            for binding in membrane.bindings {
+                lines.append("\(nfIndent)<binding client=\"\(escape(binding.client))\" server=\"\(escape(binding.server))\"/>")
+            }
+            lines.append("\(inner)</controller>")
+        } else {
+            lines.append("\(inner)<controller desc=\"\(description)\"/>")
+        }
         lines.append("\(indent)</\(element)>")
     }
 
+    private static func interfaceLine(_ type: InterfaceType, role: String, indent: String) -> String {
+        var line = "\(indent)<interface name=\"\(escape(type.name))\" role=\"\(role)\" signature=\"\(escape(type.signature))\""
+        if type.isOptional { line += " contingency=\"optional\"" }
+        if type.cardinality != .singleton { line += " cardinality=\"\(type.cardinality.rawValue)\"" }
+        return line + "/>"
+    }
+
     /// The bindings whose client is `component` (exports) or one of its sub-components,
-    /// written relative to `component`.
+    /// written relative to `component`. An interface of a membrane is its component's.
     static func bindings(inside component: Component, children: [Component]) -> [(client: String, server: String)] {
         func end(_ target: any Interface) -> String? {
-            if target.owner === component { return "this.\(target.name)" }
-            if children.contains(where: { $0 === target.owner }) { return "\(target.owner.name).\(target.name)" }
+            let owner = target.owner.membraneHost ?? target.owner
+            if owner === component { return "this.\(target.name)" }
+            if children.contains(where: { $0 === owner }) { return "\(owner.name).\(target.name)" }
             return nil
         }
         var result: [(String, String)] = []

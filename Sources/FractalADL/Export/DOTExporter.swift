@@ -1,7 +1,8 @@
 import Fractal
 
 /// Writes a live architecture as a Graphviz graph: composites as clusters, primitives as
-/// boxes, bindings as edges labelled with their interfaces.
+/// boxes, bindings as edges labelled with their interfaces; membranes as dashed clusters, their
+/// bindings as dashed edges.
 public enum DOTExporter {
     /// - Parameter placement: component path (`/Top/child`) → node name, to show where each
     ///   component runs.
@@ -30,12 +31,36 @@ public enum DOTExporter {
             lines.append("\(indent)  label=\"\(component.name)\(placement[component.path].map { " (on \($0))" } ?? "")\";")
             lines.append("\(indent)  \(id(component)) [shape=point, label=\"\"];")
             for child in children { write(child, placement: placement, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn) }
+            writeMembrane(of: component, placement: placement, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn)
             lines.append("\(indent)}")
             for binding in ADLExporter.bindings(inside: component, children: children) {
                 edges.append("  \(node(binding.client, in: component, children: children)) -> \(node(binding.server, in: component, children: children)) [label=\"\(binding.client) → \(binding.server)\"];")
             }
+        } else if (try? component.membraneController) != nil {
+            lines.append("\(indent)subgraph \"cluster_\(component.path)\" {")
+            lines.append("\(indent)  label=\"\(component.name)\";")
+            lines.append("\(indent)  \(id(component)) [label=\"\(label)\"];")
+            writeMembrane(of: component, placement: placement, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn)
+            lines.append("\(indent)}")
         } else {
             lines.append("\(indent)\(id(component)) [label=\"\(label)\"];")
+        }
+    }
+
+    /// The membrane's components, dashed, beside the component's content, and its bindings.
+    private static func writeMembrane(
+        of component: Component, placement: [String: String], indent: String,
+        into lines: inout [String], edges: inout [String], drawn: inout Set<ObjectIdentifier>
+    ) {
+        guard let membrane = try? component.membraneController else { return }
+        lines.append("\(indent)subgraph \"cluster_\(membrane.holder.path)\" {")
+        lines.append("\(indent)  label=\"membrane\";")
+        lines.append("\(indent)  style=dashed;")
+        for nf in membrane.subComponents { write(nf, placement: placement, indent: indent + "  ", into: &lines, edges: &edges, drawn: &drawn) }
+        lines.append("\(indent)}")
+        let ends = membrane.subComponents + ((try? component.contentController.subComponents) ?? [])
+        for binding in membrane.bindings {
+            edges.append("  \(node(binding.client, in: component, children: ends)) -> \(node(binding.server, in: component, children: ends)) [label=\"\(binding.client) → \(binding.server)\", style=dashed];")
         }
     }
 

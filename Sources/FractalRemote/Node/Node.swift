@@ -264,13 +264,15 @@ public final class Node: Sendable {
 
     // MARK: Hosting
 
-    /// Hosts `component` under `path` and exports its server interfaces as `path#interface`,
-    /// and those of the components inside it as `path/sub/component#interface`.
+    /// Hosts `component` under `path` and exports its server interfaces (its membrane's
+    /// external ones too) as `path#interface`, and those of the components inside it as
+    /// `path/sub/component#interface`.
     public func host(_ component: Component, at path: String) throws {
         state.withLock { $0.hosted[path] = component }
         var pending = [(component, path)]
         while let (current, currentPath) = pending.popLast() {
-            for interface in current.interfaces where interface.type.role == .server {
+            let membraneServers = ((try? current.membraneController)?.interfaces ?? []).filter { $0.type.role == .server }
+            for interface in current.interfaces + membraneServers where interface.type.role == .server {
                 try exports.export(interface, as: "\(currentPath)#\(interface.name)")
             }
             if current.isComposite {
