@@ -81,6 +81,43 @@ import Testing
         }
     }
 
+    /// `front/printer` is `back/server` shared, and `back/server` is on a virtual node of its
+    /// own: front's client reaches it on that node.
+    static let sharedAcross = """
+    <definition name="SharedAcross">
+      <interface name="r" role="server" signature="java.lang.Runnable"/>
+      <component name="front">
+        <interface name="r" role="server" signature="java.lang.Runnable"/>
+        <component name="client" definition="helloworld.Client"/>
+        <component name="printer" definition="./back/server"/>
+        <binding client="this.r" server="client.r"/>
+        <binding client="client.s" server="printer.s"/>
+      </component>
+      <component name="back">
+        <component name="server" definition="helloworld.Server(header=>shared:)">
+          <virtual-node name="servers"/>
+        </component>
+      </component>
+      <binding client="this.r" server="front.r"/>
+    </definition>
+    """
+
+    @Test(arguments: [Where.inMemory, .processes])
+    func aSharedComponentPlacedOnAnotherNodeIsReachedThere(_ place: Where) async throws {
+        try await TestCluster.withNodes(["n1"], mode: try place.mode(), registry: World.registry) { cluster in
+            let app = try await cluster.deploy(adl: Self.sharedAcross, placement: ["servers": "n1"], searchPath: [World.adl])
+            #expect(try cluster.placement(of: app)["back/server"] == "n1")
+            #expect(try await cluster.hostedComponents() == ["n1": ["/SharedAcross/back/server"]])
+            let front = try #require(try app.contentController.subComponents.first { $0.name == "front" })
+            let client = try #require(try front.contentController.subComponents.first { $0.name == "client" })
+            #expect(try client.bindingController.lookupRemote("s").map(\.description) == ["n1:/SharedAcross/back/server#s"])
+            try await app.interface(named: "r").callable(as: (any Runnable).self).run()
+            if place == .processes {
+                try await cluster.node("n1").waitForOutput(containing: "shared:hello world")
+            }
+        }
+    }
+
     // MARK: Teardown
 
     @Test(arguments: Where.allCases)
