@@ -219,10 +219,8 @@ struct Run: AsyncParsableCommand {
                                           peerOptions: peerOptions, logger: Logger.launcher("fractal.deployment"))
         var failed = false
         do {
+            // Deployment.launch logs where each component went.
             let deployment = try await Deployment.launch(plan, on: descriptor, options: options)
-            for (component, node) in deployment.placement.sorted(by: { $0.key < $1.key }) {
-                FileHandle.standardError.write(Data("\(component) on \(node)\n".utf8))
-            }
             do {
                 try await deployment.start()
                 failed = await runOrWait(deployment.top, termination: termination)
