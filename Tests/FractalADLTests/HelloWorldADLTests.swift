@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func everyShippedDefinitionChecksClean() {
-        for name in ["HelloWorld", "helloworld.Client", "helloworld.Server", "helloworld.ServerType"] {
+        for name in ["HelloWorld", "helloworld.Client", "helloworld.Server", "helloworld.ServerType",
+                     "census.Census", "census.Probe", "monitoring.Monitored", "monitoring.CountedServer"] {
             let report = ADL.check(name, searchPath: [Self.adlPath])
             #expect(report.errors.isEmpty, "\(name): \(report.errors)")
         }

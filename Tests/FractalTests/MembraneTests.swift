@@ -38,6 +38,16 @@ final class MonitorRelay: Monitor {
     func calls() async throws -> Int { try await inner().calls() + 1000 }
 }
 
+/// A membrane component that tunes its component through the component's attribute controller.
+final class PrefixTuner: Other {
+    let attributes = Client<any AttributeControl>("attributes")
+    func other() async throws -> String {
+        let before = try await attributes().attribute("prefix")
+        try await attributes().setAttribute("prefix", to: before + ">")
+        return try await attributes().attribute("prefix")
+    }
+}
+
 private enum Membranes {
     static let monitorServer = InterfaceType(name: "monitor-controller", signature: MonitorProxy.self, role: .server)
 
@@ -189,6 +199,35 @@ struct MembraneTests {
         let duplicate = fractalError { _ = try World.server().0.makeMembrane(interfaces: [MembraneInterfaceType(World.serverType("s"))]) }
         #expect(duplicate?.kind == .duplicateInterfaceName)
         #expect(fractalError { _ = try World.server().0.membraneController }?.kind == .noSuchController)
+    }
+
+    @Test func aMembraneComponentReadsAndSetsItsComponentsAttributes() async throws {
+        let (server, content) = try World.server()
+        try server.attributeController.set("prefix", "a")
+        let membrane = try server.makeMembrane(interfaces: [
+            MembraneInterfaceType(InterfaceType(name: "tuning-controller", signature: OtherProxy.self, role: .server)),
+        ])
+        let tuner = try Component.primitive("tuner", type: ComponentType([
+            InterfaceType(name: "tune", signature: OtherProxy.self, role: .server),
+            InterfaceType(name: "attributes", signature: AttributeControlProxy.self, role: .client),
+        ]), content: PrefixTuner())
+        try membrane.add(tuner)
+        try membrane.bind("tuner.attributes", to: "this.attribute-controller")
+        try membrane.bind("this.tuning-controller", to: "tuner.tune")
+        #expect(membrane.bindings.contains { $0 == ("tuner.attributes", "this.attribute-controller") })
+        try await server.lifeCycleController.start()
+        #expect(try await server.interface(named: "tuning-controller").callable(as: (any Other).self).other() == "a>")
+        try await server.interface(named: "s").callable(as: (any Service).self).print("x")
+        #expect(content.printed.withLock { $0 } == ["a>x"])
+        try await server.lifeCycleController.stop()
+
+        // Outside the membrane, the attribute controller cannot be bound to.
+        let outsider = try Component.primitive("outsider", type: ComponentType([
+            InterfaceType(name: "tune", signature: OtherProxy.self, role: .server),
+            InterfaceType(name: "attributes", signature: AttributeControlProxy.self, role: .client),
+        ]), content: PrefixTuner())
+        let refused = fractalError { try outsider.bindingController.bind("attributes", to: ControllerInterface(owner: server)) }
+        #expect(refused?.kind == .notLocalBinding)
     }
 
     @Test func theMembraneIsPartOfTheSnapshotAndTheTree() async throws {

@@ -230,9 +230,9 @@ public struct BindingController: Sendable {
                 ? serverOwner === component
                 : component.children.contains { $0 === (serverOwner.membraneHost ?? serverOwner) }
             expected = "the inside of a composite's server interface binds to one of its sub-components"
-        } else if server is ContentFace {
+        } else if server is ContentFace || server is ControllerInterface {
             local = component.parents.contains { $0.membraneHost === serverOwner }
-            expected = "the inside of a server interface can only be bound from its component's membrane"
+            expected = "the inside of a server interface, or a controller, can only be bound from its component's membrane"
         } else if server.isInternal {
             local = component.parents.contains { $0 === serverOwner }
             expected = "an internal interface can only be bound from a sub-component of its composite"

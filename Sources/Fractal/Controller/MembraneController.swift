@@ -26,6 +26,8 @@ public struct MembraneInterfaceType: Sendable, Hashable {
 ///
 /// Membrane bindings name their ends as in ADL: `this.x` (the component's interface `x`),
 /// `monitor.x` (a membrane component), `inner.x` (a sub-component, for an internal client).
+/// A membrane component can also bind to `this.attribute-controller` (``AttributeControl``)
+/// to read and set its component's attributes.
 /// Binding `this.service` (a functional server interface) to a membrane component makes that
 /// component take every call of `service` first (it *intercepts* it); its client bound to
 /// `this.service` passes the call on to the content.
@@ -175,6 +177,10 @@ public struct MembraneController: Sendable {
         if name == "this" {
             if let inside = membrane.internalServerInterface(interface) { return inside }
             if let port = component.serverInterface(interface) { return port.contentSide }
+            if interface == ControllerInterface.attributeControllerName {
+                _ = try component.attributeController
+                return ControllerInterface(owner: component)
+            }
             throw noSuchEnd(end, membrane.type.interfaceTypes.filter { $0.role == .client }.map(\.name)
                             + component.type.interfaceTypes.filter { $0.role == .server }.map(\.name))
         }

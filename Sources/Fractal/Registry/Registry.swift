@@ -24,6 +24,7 @@ public final class Registry: Sendable {
     public init() {
         register(RunnableProxy.self)
         register(RunnableProxy.self, alias: "java.lang.Runnable")
+        register(AttributeControlProxy.self)
     }
 
     /// Makes the signature of `proxy` known under a second name too (for architecture files

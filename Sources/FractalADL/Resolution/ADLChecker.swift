@@ -112,7 +112,8 @@ struct ADLChecker {
                     continue
                 }
                 // A sub-component's controller interfaces are its own membrane's: not always declared here.
-                let declared = types.contains { $0.name == parts[1] || ($0.isCollection && parts[1].hasPrefix($0.name)) }
+                let standard = parts[0] == "this" && side == "server" && parts[1] == "attribute-controller"
+                let declared = standard || types.contains { $0.name == parts[1] || ($0.isCollection && parts[1].hasPrefix($0.name)) }
                 let isSubComponent = parts[0] != "this" && !plan.membrane.contains { $0.name == parts[0] }
                 if !declared && !isSubComponent {
                     log.error(location, "'\(parts[0])' has no interface '\(parts[1])' (it has: \(types.map(\.name).joined(separator: ", ")))", notes: plan.origin)
