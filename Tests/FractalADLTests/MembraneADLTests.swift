@@ -94,6 +94,46 @@ import Testing
         #expect(diagnostic.message.contains("monitoring.Monitor is not a helloworld.Service"), "\(diagnostic)")
     }
 
+    @Test func aSubComponentCallsTheMembraneThroughAnInternalServerInterface() async throws {
+        // The membrane's counter serves log-controller inside the composite; the client's s
+        // goes there, and through the counter's next on to the printer.
+        let result = try Self.load(["Top": """
+            <definition name="Top">
+              <interface name="r" role="server" signature="java.lang.Runnable"/>
+              <component name="client" definition="helloworld.Client"/>
+              <component name="printer" definition="helloworld.Server(header=>printed:)"/>
+              <binding client="this.r" server="client.r"/>
+              <binding client="client.s" server="this.log-controller"/>
+              <controller desc="composite">
+                <interface name="monitor-controller" role="server" signature="monitoring.Monitor"/>
+                <interface name="log-controller" role="internal-server" signature="helloworld.Service"/>
+                <interface name="printer-controller" role="internal-client" signature="helloworld.Service"/>
+                <component name="counter">
+                  <interface name="s" role="server" signature="helloworld.Service"/>
+                  <interface name="monitor" role="server" signature="monitoring.Monitor"/>
+                  <interface name="next" role="client" signature="helloworld.Service"/>
+                  <content class="monitoring.CallCounter"/>
+                </component>
+                <binding client="this.log-controller" server="counter.s"/>
+                <binding client="this.monitor-controller" server="counter.monitor"/>
+                <binding client="this.printer-controller" server="printer.s"/>
+                <binding client="counter.next" server="this.printer-controller"/>
+              </controller>
+            </definition>
+            """])
+        guard case .success(let (top, _)) = result else { Issue.record("did not load: \(result)"); return }
+        try await top.lifeCycleController.start()
+        try await top.interface(named: "r").callable(as: (any Runnable).self).run()
+        #expect(try await top.interface(named: "monitor-controller").callable(as: (any Monitor).self).count().calls == 1)
+        #expect(fractalErrorKind { _ = try top.interface(named: "log-controller") } == .noSuchInterface)
+        try await top.lifeCycleController.stop()
+    }
+
+    func fractalErrorKind(_ body: () throws -> Void) -> FractalError.Kind? {
+        do { try body() } catch let error as FractalError { return error.kind } catch {}
+        return nil
+    }
+
     @Test func anUnboundMembraneInterfaceIsLocatedWhereItIsDeclared() async throws {
         let result = try Self.load(["Top": """
             <definition name="Top">
