@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ClifComponents
 import ClifCore
 import Fractal
@@ -69,21 +70,7 @@ ClifComponents.register()
 
 // MARK: Measuring
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
-/// Process CPU time so far (user + system), seconds.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return value(usage.ru_utime) + value(usage.ru_stime)
-}
 
 /// What one phase did: `count` items (events, calls, snapshots) in `seconds`, with `cpu`
 /// seconds of the process's CPU time.

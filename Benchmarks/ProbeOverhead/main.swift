@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ClifCore
 #if canImport(Glibc)
 import Glibc
@@ -22,18 +23,6 @@ let samples = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 20_
 let rounds = 5
 let clock = SystemClock()
 
-/// Process CPU time so far, user and system, in nanoseconds.
-func cpuTime() -> (user: Int64, system: Int64) {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func nanoseconds(_ time: timeval) -> Int64 { Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_usec) * 1_000 }
-    return (nanoseconds(usage.ru_utime), nanoseconds(usage.ru_stime))
-}
-
 /// CPU nanoseconds per call: in all, and in the kernel (procfs writing the file's text).
 struct Cost {
     var total: Double
@@ -44,9 +33,9 @@ struct Cost {
 func measure(_ body: (Int) throws -> Void) rethrows -> Cost {
     var best = Cost(total: .infinity, system: 0)
     for _ in 0..<rounds {
-        let start = cpuTime()
+        let start = processCPUTime()
         for index in 0..<samples { try body(index) }
-        let end = cpuTime()
+        let end = processCPUTime()
         let total = Double(end.user - start.user + end.system - start.system) / Double(samples)
         if total < best.total { best = Cost(total: total, system: Double(end.system - start.system) / Double(samples)) }
     }
@@ -103,9 +92,9 @@ func paced(_ body: () throws -> Void) rethrows -> Cost {
     var cost = Cost(total: 0, system: 0)
     for _ in 0..<count {
         usleep(100_000)
-        let start = cpuTime()
+        let start = processCPUTime()
         try body()
-        let end = cpuTime()
+        let end = processCPUTime()
         cost.total += Double(end.user - start.user + end.system - start.system) / Double(count)
         cost.system += Double(end.system - start.system) / Double(count)
     }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ClifComponents
 import ClifCore
 import ClifStorage
@@ -44,16 +45,6 @@ struct Measured {
     var perSecond: Double { Double(events) / seconds }
 }
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return value(usage.ru_utime) + value(usage.ru_stime)
-}
 
 func batch(_ number: Int) -> EventBatch {
     let types = ["GET /", "GET /cart", "POST /checkout"]

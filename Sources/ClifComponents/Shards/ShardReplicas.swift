@@ -223,3 +223,18 @@ public struct StorageUnavailable: Error, CustomStringConvertible {
             + (stored.isEmpty ? "" : " (\(stored.joined(separator: ", ")))") + (reasons.isEmpty ? "" : " — \(reasons)")
     }
 }
+
+extension Mutex where Value == ShardReplicas? {
+    /// The replica set kept here, made on first use from a component's attributes (read then,
+    /// once the component is configured and started).
+    func replicaSet(
+        _ shards: Multicast<any ShardStore>, replicas: Attribute<Int>, writeQuorum: Attribute<Int>, timeout: Attribute<Int>
+    ) -> ShardReplicas {
+        withLock { replicated in
+            if let replicated { return replicated }
+            let made = ShardReplicas(shards, replicas: replicas.value, writeQuorum: writeQuorum.value, timeout: .milliseconds(max(1, timeout.value)))
+            replicated = made
+            return made
+        }
+    }
+}

@@ -54,12 +54,7 @@ public final class ShardRouter: StorageWrite {
     }
 
     private func replicaSet() -> ShardReplicas {
-        replicated.withLock { replicated in
-            if let replicated { return replicated }
-            let made = ShardReplicas(shards, replicas: replicas.value, writeQuorum: writeQuorum.value, timeout: .milliseconds(max(1, timeout.value)))
-            replicated = made
-            return made
-        }
+        replicated.replicaSet(shards, replicas: replicas, writeQuorum: writeQuorum, timeout: timeout)
     }
 
     private func note(_ incidents: [ShardReplicas.Incident], blade: String, date: Int64) {

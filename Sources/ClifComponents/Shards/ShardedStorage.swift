@@ -136,12 +136,7 @@ public final class ShardedStorage: StorageAdmin, StorageWrite {
     }
 
     func replicaSet() -> ShardReplicas {
-        replicated.withLock { replicated in
-            if let replicated { return replicated }
-            let made = ShardReplicas(shards, replicas: replicas.value, writeQuorum: writeQuorum.value, timeout: .milliseconds(max(1, timeout.value)))
-            replicated = made
-            return made
-        }
+        replicated.replicaSet(shards, replicas: replicas, writeQuorum: writeQuorum, timeout: timeout)
     }
 
     private func opened<T>(_ body: (inout Open) -> T) throws -> T {
