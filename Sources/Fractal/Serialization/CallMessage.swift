@@ -1,11 +1,11 @@
 /// A call on a serialising path: which exported interface, which method, the arguments.
-public struct CallRequest: Sendable, Hashable {
+package struct CallRequest: Sendable, Hashable {
     /// The name the server side exported the interface under.
-    public var target: String
+    package var target: String
     /// The signature the caller holds (the server dispatches with it).
-    public var signature: String
-    public var method: String
-    public var arguments: [[UInt8]]
+    package var signature: String
+    package var method: String
+    package var arguments: [[UInt8]]
 
     static let version: UInt8 = 1
 
@@ -52,7 +52,7 @@ public struct CallRequest: Sendable, Hashable {
 }
 
 /// The answer to a ``CallRequest``: the encoded result, or the error the call threw.
-public enum CallReply: Sendable, Hashable {
+package enum CallReply: Sendable, Hashable {
     case success([UInt8])
     case failure(kind: String, component: String?, interface: String?, message: String, node: String?)
 

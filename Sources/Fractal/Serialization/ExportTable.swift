@@ -62,12 +62,12 @@ public final class ExportTable: Sendable {
     }
 
     /// The encoded reply of a call that failed with `error` before reaching any interface.
-    public static func failureReply(_ error: any Error, node: String? = nil) -> [UInt8] {
+    package static func failureReply(_ error: any Error, node: String? = nil) -> [UInt8] {
         CallReply.failure(error, component: nil, interface: nil, node: node).encoded()
     }
 
     /// The target an encoded request names, without decoding the rest.
-    public static func target(of request: [UInt8]) -> String? {
+    package static func target(of request: [UInt8]) -> String? {
         var reader = WireReader(request)
         guard (try? reader.readByte()) == CallRequest.version else { return nil }
         return try? reader.readString()
@@ -75,7 +75,7 @@ public final class ExportTable: Sendable {
 
     /// `request` with `prefix` put before its target (`@node/` to route it), or nil when it is
     /// not a call message.
-    public static func retargeted(_ request: [UInt8], prefix: String) -> [UInt8]? {
+    package static func retargeted(_ request: [UInt8], prefix: String) -> [UInt8]? {
         var reader = WireReader(request)
         guard (try? reader.readByte()) == CallRequest.version, let target = try? reader.readString() else { return nil }
         let rest = request[(1 + 4 + target.utf8.count)...]
@@ -111,7 +111,7 @@ public final class ExportTable: Sendable {
     }
 
     /// Like ``handle(_:)``, for a target that may start with `prefix` (a node's own address).
-    public func handle(_ request: [UInt8], strippingPrefix prefix: String?) async -> [UInt8] {
+    package func handle(_ request: [UInt8], strippingPrefix prefix: String?) async -> [UInt8] {
         var export: Export?
         do {
             var call = try CallRequest(decoding: request)
