@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    @Test func anUnbindRacingAStartNeverLeavesAStartedComponentUnbound() async throws {
+        var started = 0, unbound = 0
+        for _ in 0..<300 {
+            let (client, server, _) = try World.boundPair()
+            async let starting: Bool = { do { try await client.lifeCycleController.start(); return true } catch { return false } }()
+            async let unbinding: Bool = { do { try client.bindingController.unbind("s"); return true } catch { return false } }()
+            let (didStart, didUnbind) = await (starting, unbinding)
+            #expect(didStart != didUnbind, "exactly one of start and unbind wins")
+            if client.lifeCycleController.state == .started {
+                #expect(try client.bindingController.lookup("s") === (try server.interface(named: "s")))
+                started += 1
+            } else {
+                #expect(try client.bindingController.lookup("s") == nil)
+                unbound += 1
+            }
+            try await client.lifeCycleController.stop()
+        }
+        #expect(started + unbound == 300)
+    }
+
     @Test func optionalUnboundClientDoesNotPreventStart() async throws {
         let (client, _) = try World.client("relaxed", optional: true)
         try await client.lifeCycleController.start()

@@ -25,10 +25,16 @@ public struct LifeCycleController: Sendable {
     ///   throws (the subtree is stopped again).
     public func start() async throws {
         try await component.lifeCycleLock.withLock {
-            let subtree = component.lifeCycleScope
-            for member in subtree { try member.checkMandatoryBindings() }
-            let starting = subtree.filter { $0.gate.phase != .started }
-            for member in starting.reversed() { member.gate.open() }
+            // Checked and opened under the reconfiguration lock: an unbind (or remove) made at
+            // the same time either comes first, and the check sees it, or finds the subtree
+            // started and is refused.
+            let starting = try Reconfiguration.perform {
+                let subtree = component.lifeCycleScope
+                for member in subtree { try member.checkMandatoryBindings() }
+                let starting = subtree.filter { $0.gate.phase != .started }
+                for member in starting.reversed() { member.gate.open() }
+                return starting
+            }
             for member in starting {
                 guard let aware = member.content as? any LifeCycleAware else { continue }
                 do {
