@@ -9,6 +9,8 @@ protocol Echo: Sendable {
     func echo(_ value: Int) async throws -> Int
     func slow(_ milliseconds: Int) async throws -> Int
     func say(_ message: String) async throws
+    /// `count` characters.
+    func text(_ count: Int) async throws -> String
 }
 
 /// Records what it was told; echoes; can be slow.
@@ -20,6 +22,7 @@ final class EchoImpl: Echo {
         return milliseconds
     }
     func say(_ message: String) async throws { Self.said.withLock { $0.append(message) } }
+    func text(_ count: Int) async throws -> String { String(repeating: "x", count: count) }
 }
 
 /// Calls the Echo it is bound to.
@@ -29,6 +32,7 @@ final class Relay: Runnable, Echo {
     func echo(_ value: Int) async throws -> Int { try await target().echo(value) }
     func slow(_ milliseconds: Int) async throws -> Int { try await target().slow(milliseconds) }
     func say(_ message: String) async throws { try await target().say(message) }
+    func text(_ count: Int) async throws -> String { try await target().text(count) }
 }
 
 enum RemoteWorld {

@@ -157,6 +157,36 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
         await server.shutdown()
     }
 
+    @Test func aResultOverTheFrameLimitFailsOnlyItsCall() async throws {
+        var small = Self.options
+        small.maximumFrameSize = 64 * 1024
+        // Both sides with the same limit: a frame over it would make the caller's side close
+        // the connection.
+        let smallTransports = TransportRegistry([TCPTransport(maximumFrameSize: 64 * 1024)])
+        let (server, address) = try await node("smallFrames", transports: smallTransports, options: small)
+        let (coordinator, _) = try await node("askingTooMuch", listening: false, transports: smallTransports, options: small)
+        let peer = try await coordinator.connect(to: address!)
+        let control = try remoteProxy((any NodeControl).self, exportedAs: "$node", over: peer, registry: RemoteWorld.registry)
+        _ = try await control.instantiate(RemoteWorld.echoPlan("echo"), path: "echo")
+        try await control.start("echo")
+        let echo = try remoteProxy((any Echo).self, exportedAs: "echo#e", over: peer, registry: RemoteWorld.registry)
+
+        #expect(try await echo.text(60_000).count == 60_000)
+        do {
+            _ = try await echo.text(100_000)
+            Issue.record("a result over the frame limit came back")
+        } catch let error as FractalError {
+            #expect(error.kind == .resultTooLarge)
+            #expect(error.node == "smallFrames")
+            #expect(error.component == "echo")
+            #expect(error.interface == "e")
+        }
+        #expect(peer.isConnected, "one call's result does not end the connection")
+        #expect(try await echo.echo(7) == 7)
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+
     // MARK: Clients that break the protocol
 
     @Test(arguments: TCPMisbehavior.allCases)
@@ -255,6 +285,7 @@ final class ThreadReporter: Echo {
 
     func echo(_ value: Int) async throws -> Int { value }
     func slow(_ milliseconds: Int) async throws -> Int { milliseconds }
+    func text(_ count: Int) async throws -> String { "" }
     func say(_ message: String) async throws {
         Self.threads.withLock { $0[message] = Self.currentThreadName() }
     }

@@ -47,6 +47,8 @@ public struct FractalError: Error, Sendable, Hashable, CustomStringConvertible {
         case encodingFailed
         case decodingFailed
         case remoteFailure
+        /// A call's result was too large for one frame of the connection back to its caller.
+        case resultTooLarge
     }
 
     public let kind: Kind

@@ -272,7 +272,7 @@ public final class Peer: CallChannel {
                 guard locked.failure == nil else { return }
                 // Made under the lock, so the task cannot look itself up before it is recorded.
                 locked.serving[stream] = Task(executorPreference: servingExecutor) { [self] in
-                    let reply = await serve(frame.payload)
+                    let reply = fitting(await serve(frame.payload), to: frame.payload)
                     let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
                     if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
                 }
@@ -290,6 +290,17 @@ public final class Peer: CallChannel {
         case .hello:
             abandon(RemoteError(.protocolViolation, node: remoteName, "a second hello"))
         }
+    }
+
+    /// `reply`, or, when it would not fit in one frame (which the caller's side would take for
+    /// a broken connection), a failure of that call alone.
+    private func fitting(_ reply: [UInt8], to request: [UInt8]) -> [UInt8] {
+        guard reply.count + 4 + Frame.headerSize > options.maximumFrameSize else { return reply }
+        let target = (ExportTable.target(of: request) ?? "").split(separator: "#", maxSplits: 1).map(String.init)
+        return ExportTable.failureReply(FractalError(
+            .resultTooLarge, component: target.first, interface: target.count > 1 ? target[1] : nil,
+            "the result of \(reply.count) bytes exceeds the frame limit of \(options.maximumFrameSize) bytes: return less per call (pages, a stream of calls)"),
+            node: localName)
     }
 
     // MARK: Time
