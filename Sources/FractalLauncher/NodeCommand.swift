@@ -31,11 +31,15 @@ package struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without a heartbeat before a peer is declared lost.")
     var lossTimeout: Double = 3
 
+    @Option(help: "Seconds a call this node makes to another node waits for its reply.")
+    var callDeadline: Double = 30
+
     @OptionGroup var tls: TLSOptions
 
     package func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
         if !(lossTimeout > 0) { throw ValidationError("--loss-timeout must be a number of seconds above 0") }
+        if !(callDeadline > 0) { throw ValidationError("--call-deadline must be a number of seconds above 0") }
         if let names = try tls.identity()?.nodeNames(), !names.contains(name) {
             throw ValidationError("--name \(name), but --cert is for \(names.map { "'\($0)'" }.joined(separator: ", ")): other nodes would refuse it")
         }
@@ -43,6 +47,7 @@ package struct NodeCommand: AsyncParsableCommand {
 
     package func run() async throws {
         var options = PeerOptions(lossTimeout: lossTimeout)
+        options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
         options.logger = Logger.launcher("fractal.node")
         let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
         let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),

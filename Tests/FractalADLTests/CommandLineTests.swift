@@ -205,7 +205,8 @@ enum FractalExecutable {
     }
 
     @Test(arguments: [["run", "HelloWorld", "--loss-timeout", "0"], ["run", "HelloWorld", "--call-deadline=-1"],
-                      ["node", "--name", "n", "--listen", "tcp://127.0.0.1:0", "--loss-timeout", "nan"]])
+                      ["node", "--name", "n", "--listen", "tcp://127.0.0.1:0", "--loss-timeout", "nan"],
+                      ["node", "--name", "n", "--listen", "tcp://127.0.0.1:0", "--call-deadline", "0"]])
     func nonPositiveTimesAreUsageErrors(_ arguments: [String]) async throws {
         let outcome = try await CLI.run(arguments)
         #expect(outcome.exitedNormally && outcome.status == 64, "\(outcome)")
