@@ -6,14 +6,15 @@
 /// the lifecycle gate and interceptors of a server interface, forwarding through a composite,
 /// serialisation to another node.
 ///
-/// Endpoints are created by the runtime when a binding is made; user code never subclasses them.
-open class Endpoint<S: Sendable>: @unchecked Sendable {
+/// Endpoints are created by the runtime when a binding is made; they cannot be subclassed
+/// outside the runtime.
+public class Endpoint<S: Sendable>: @unchecked Sendable {
     /// Set for a primitive's server interface: lets ``invoke(_:_:_:)-(_,_,(S)->R)`` call the
     /// content directly, inlined into the proxy, when the gate is open and nothing else has to
     /// happen.
     @usableFromInline let direct: DirectPath<S>?
 
-    public init() { direct = nil }
+    init() { direct = nil }
 
     init(direct: DirectPath<S>) { self.direct = direct }
 
@@ -36,7 +37,8 @@ open class Endpoint<S: Sendable>: @unchecked Sendable {
     }
 
     /// What a call does when it cannot take the direct path: subclasses override it.
-    open func perform<R: Codable & Sendable>(
+    @usableFromInline
+    func perform<R: Codable & Sendable>(
         _ method: String,
         _ arguments: @autoclosure () -> [any Codable & Sendable],
         _ body: (S) async throws -> R
