@@ -12,10 +12,14 @@ public final class Component: Sendable, Hashable, CustomStringConvertible {
     public let controllerDescription: ControllerDescription
     /// Where signatures and content classes are looked up.
     public let registry: Registry
-    /// A primitive's content object; nil for a composite.
-    public let content: (any Sendable)?
+    /// A primitive's content object; nil for a composite. Not public: calls reach content
+    /// through the membrane (lifecycle gate, interceptors, membrane components) only.
+    package let content: (any Sendable)?
     /// The registered name of the content class, when the content was made by name.
     public let contentClassName: String?
+
+    /// The Swift type of a primitive's content (`ServerImpl`); nil for a composite.
+    public var contentTypeName: String? { content.map { "\(Swift.type(of: $0))" } }
 
     let gate = CallGate()
     let state: Mutex<MembraneState>

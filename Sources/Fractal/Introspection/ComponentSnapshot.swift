@@ -53,7 +53,7 @@ extension Component {
         return ComponentSnapshot(
             name: name, path: path, kind: controllerDescription.kind,
             state: lifeCycleController.state,
-            contentType: content.map { "\(Swift.type(of: $0))" },
+            contentType: contentTypeName,
             interfaces: interfaces,
             attributes: attributes.map { .init(name: $0.name, typeName: $0.attribute.valueTypeName, value: $0.attribute.stringValue) },
             parents: parents.map(\.path),

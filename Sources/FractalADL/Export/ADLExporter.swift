@@ -36,8 +36,8 @@ public enum ADLExporter {
         for binding in bindings(inside: component, children: children) {
             lines.append("\(inner)<binding client=\"\(escape(binding.client))\" server=\"\(escape(binding.server))\"/>")
         }
-        if let content = component.content {
-            lines.append("\(inner)<content class=\"\(escape(component.contentClassName ?? "\(type(of: content))"))\"/>")
+        if let contentType = component.contentTypeName {
+            lines.append("\(inner)<content class=\"\(escape(component.contentClassName ?? contentType))\"/>")
         }
         if let attributes = try? component.attributeController {
             lines.append("\(inner)<attributes>")
