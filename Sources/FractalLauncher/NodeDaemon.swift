@@ -1,6 +1,7 @@
 import FractalRemote
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// A node as a long-running service: listens and/or joins, serves until its service group
 /// shuts down gracefully (on SIGTERM or SIGINT under `fractal node`), then stops every hosted
@@ -35,11 +36,23 @@ public struct NodeDaemon: Service {
             throw error
         }
         for address in join {
+            // A failure is said when it first happens and whenever its reason changes, not at
+            // every retry.
+            let lastFailure = Mutex<String?>(nil)
             node.keepConnected(to: address) { [say] event in
                 switch event {
-                case .connected(let peer): say("node \(name) joined \(peer.remoteName) at \(address)")
-                case .lost(let peer): say("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
-                case .failed: break
+                case .connected(let peer):
+                    lastFailure.withLock { $0 = nil }
+                    say("node \(name) joined \(peer.remoteName) at \(address)")
+                case .lost(let peer):
+                    say("node \(name) lost \(peer.remoteName): \(peer.failure?.description ?? "closed"); joining again")
+                case .failed(let error):
+                    let reason = "\(error)"
+                    let isNew = lastFailure.withLock { last in
+                        defer { last = reason }
+                        return last != reason
+                    }
+                    if isNew { say("node \(name) cannot join \(address): \(reason); retrying, every 5 s at most") }
                 }
             }
         }

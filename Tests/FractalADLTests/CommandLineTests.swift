@@ -292,6 +292,21 @@ enum FractalExecutable {
         #expect(exported.stdout.contains("<binding client=\"this.s\" server=\"counter.s\"/>"), "\(exported)")
     }
 
+    @Test func aNodeThatCannotJoinSaysWhyOnceAndKeepsTrying() async throws {
+        // Nothing listens on port 1 of the loopback: every attempt is refused. The node's lines
+        // go to standard output.
+        let child = try CLI.start(["node", "--name", "lonely", "--join", "tcp://127.0.0.1:1"])
+        let said = await child.wait(upTo: .seconds(20)) { child.stdout.text.contains("node lonely cannot join tcp://127.0.0.1:1") }
+        // Retries come after 0.2, 0.4, 0.8 s: leave time for those three to fail silently.
+        try await Task.sleep(for: .seconds(2))
+        kill(child.process.processIdentifier, SIGTERM)
+        let outcome = await child.finish(within: .seconds(10))
+        #expect(said, "\(outcome)")
+        #expect(outcome.exitedNormally && outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout.components(separatedBy: "cannot join").count == 2, "said once, not at every retry: \(outcome)")
+        #expect(outcome.stdout.contains("node lonely stopping"), "\(outcome)")
+    }
+
     @Test func dtdPrintsTheShippedDTD() async throws {
         let outcome = try await CLI.run(["dtd"])
         #expect(outcome.exitedNormally && outcome.status == 0, "\(outcome)")
