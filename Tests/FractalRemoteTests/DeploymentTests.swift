@@ -75,6 +75,36 @@ import Testing
         for node in started { await node.shutdown() }
     }
 
+    @Test func aDeploymentThatFailsHalfwayLeavesNothingBehind() async throws {
+        // The relay goes to frontNode first; backNode cannot make the echo (its registry
+        // knows neither the class nor the signature), so the deployment fails after the relay
+        // was made.
+        let coordinator = Node(name: "coordinator", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        let front = Node(name: "frontNode", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
+        let back = Node(name: "bareNode", registry: Registry(), transports: transports, options: RemoteWorld.fastOptions)
+        try await front.listen(at: NodeAddress(parsing: "mem://frontNode"))
+        try await back.listen(at: NodeAddress(parsing: "mem://bareNode"))
+        let frontPeer = try await coordinator.connect(to: NodeAddress(parsing: "mem://frontNode"))
+        let backPeer = try await coordinator.connect(to: NodeAddress(parsing: "mem://bareNode"))
+        do {
+            _ = try await Deployer(coordinator: coordinator).deploy(try plan(), nodes: ["front": frontPeer, "back": backPeer])
+            Issue.record("the deployment succeeded on a node that cannot make its echo")
+        } catch {
+            #expect("\(error)".contains("remote.Echo"), "\(error)")
+        }
+        #expect(front.hostedPaths(under: "/Chain").isEmpty, "the relay made on frontNode was removed")
+        #expect(coordinator.hostedPaths(under: "/Chain").isEmpty)
+        #expect(back.hostedPaths(under: "/Chain").isEmpty)
+        // The same architecture deploys afterwards where it can: nothing of the failed one is in the way.
+        let retried = try await Deployer(coordinator: coordinator).deploy(try plan(), nodes: ["front": frontPeer, "back": frontPeer])
+        try await retried.start()
+        #expect(try await retried.top.interface(named: "e").callable(as: (any Echo).self).echo(5) == 5)
+        try await retried.stop()
+        await coordinator.shutdown()
+        await front.shutdown()
+        await back.shutdown()
+    }
+
     @Test func aVirtualNodeWithoutANodeRunsInTheCoordinator() async throws {
         try await TestCluster.withNodes(["frontOnly"], registry: RemoteWorld.registry, options: RemoteWorld.fastOptions) { cluster in
             let chain = try await cluster.deploy(adl: Self.chain, placement: ["front": "frontOnly"])

@@ -33,10 +33,16 @@ public struct Deployer: Sendable {
             try await top.lifeCycleController.start()
         }
 
+        /// Stops the top composite, then every part on another node; a part that cannot be
+        /// stopped is logged and the others are stopped still.
         public func stop() async throws {
             try await top.lifeCycleController.stop()
             for placed in remote {
-                try? await control(placed.node).stop(placed.path)
+                do {
+                    try await control(placed.node).stop(placed.path)
+                } catch {
+                    coordinator.options.logger.warning("could not stop \(placed.path) on node '\(placed.node)': \(error)")
+                }
             }
         }
 
@@ -70,11 +76,20 @@ public struct Deployer: Sendable {
             node == coordinator.name ? NodeService(node: Weak(coordinator)) : try coordinator.control(of: node)
         }
 
-        /// Stops and forgets everything placed apart from the top composite.
-        public func remove() async {
+        /// Stops and forgets everything placed apart from the top composite. Returns what could
+        /// not be removed (each also logged), by node and path.
+        @discardableResult
+        public func remove() async -> [(node: String, path: String, error: any Error)] {
+            var left: [(node: String, path: String, error: any Error)] = []
             for placed in remote.reversed() {
-                try? await control(placed.node).remove(placed.path)
+                do {
+                    try await control(placed.node).remove(placed.path)
+                } catch {
+                    coordinator.options.logger.warning("could not remove \(placed.path) from node '\(placed.node)': \(error)")
+                    left.append((placed.node, placed.path, error))
+                }
             }
+            return left
         }
     }
 
@@ -111,30 +126,48 @@ public struct Deployer: Sendable {
         let local = prune(plan, path: topPath, layout: &layout)
 
         let top = try ADL.build(local, registry: coordinator.registry)
-        try coordinator.host(top, at: topPath)
         var remote: [Placed] = []
-        for (placedPlan, path, node) in layout.placed {
-            let pruned = prune(placedPlan, path: path, layout: &layout)
-            if node == coordinator.name {
-                try coordinator.host(try ADL.build(pruned, registry: coordinator.registry), at: path)
-            } else {
-                _ = try await coordinator.control(of: node).instantiate(pruned, path: path)
+        do {
+            try coordinator.host(top, at: topPath)
+            for (placedPlan, path, node) in layout.placed {
+                let pruned = prune(placedPlan, path: path, layout: &layout)
+                if node == coordinator.name {
+                    try coordinator.host(try ADL.build(pruned, registry: coordinator.registry), at: path)
+                } else {
+                    _ = try await coordinator.control(of: node).instantiate(pruned, path: path)
+                }
+                remote.append(Placed(node: node, path: path))
             }
-            remote.append(Placed(node: node, path: path))
+            var placement: [String: String] = [:]
+            for child in try top.contentController.subComponents {
+                placement[child.name] = coordinator.name
+                try coordinator.host(child, at: "\(topPath)/\(child.name)")
+            }
+            for placed in layout.placed {
+                placement[String(placed.path.dropFirst(topPath.count + 1))] = placed.node
+            }
+            for (binding, composite) in layout.crossing {
+                try await bind(binding, in: composite, layout: layout)
+            }
+            return Deployed(top: top, placement: placement, coordinator: coordinator, remote: remote)
+        } catch {
+            await rollBack(remote, top: topPath, after: error)
+            throw error
         }
-        var placement: [String: String] = [:]
-        for child in try top.contentController.subComponents {
-            placement[child.name] = coordinator.name
-            try coordinator.host(child, at: "\(topPath)/\(child.name)")
-        }
-        for placed in layout.placed {
-            placement[String(placed.path.dropFirst(topPath.count + 1))] = placed.node
-        }
+    }
 
-        for (binding, composite) in layout.crossing {
-            try await bind(binding, in: composite, layout: layout)
+    /// Removes what a deployment that failed had made: its parts on other nodes (newest first),
+    /// and what the coordinator hosts under `top`. What cannot be removed is logged as an error,
+    /// naming the node and the path left behind.
+    private func rollBack(_ placed: [Placed], top: String, after failure: any Error) async {
+        for part in placed.reversed() where part.node != coordinator.name {
+            do {
+                try await coordinator.control(of: part.node).remove(part.path)
+            } catch {
+                coordinator.options.logger.error("the deployment of \(top) failed (\(failure)); removing \(part.path) from node '\(part.node)' failed too, and it is left there: \(error)")
+            }
         }
-        return Deployed(top: top, placement: placement, coordinator: coordinator, remote: remote)
+        for path in coordinator.hostedPaths(under: top) { _ = coordinator.forget(path) }
     }
 
     /// Notes where `plan` (at `path`, on `node`, built with `root`) and everything inside it run.

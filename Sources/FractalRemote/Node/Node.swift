@@ -295,6 +295,11 @@ public final class Node: Sendable {
         throw FractalError(.remoteFailure, component: path, "node '\(name)' hosts no component at \(path)")
     }
 
+    /// The paths hosted at `path` or below it.
+    func hostedPaths(under path: String) -> [String] {
+        state.withLock { state in state.hosted.keys.filter { $0 == path || $0.hasPrefix(path + "/") }.sorted() }
+    }
+
     func forget(_ path: String) -> Component? {
         let component = state.withLock { $0.hosted.removeValue(forKey: path) }
         if component != nil {
