@@ -24,6 +24,24 @@ import Testing
         await n1.shutdown()
     }
 
+    @Test func aOneWayCallThatFailsIsCountedWhereItFailed() async throws {
+        let server = try await node("oneWayServer")
+        let coordinator = try await node("oneWayCaller", listening: false)
+        let peer = try await coordinator.connect(to: NodeAddress(parsing: "mem://oneWayServer"))
+        let served = try #require(server.peer(named: "oneWayCaller"))
+        #expect(served.oneWayFailures == 0)
+        let call = CallRequest(target: "nothing#here", signature: "remote.Echo", method: "say(_:)", arguments: [])
+        try peer.sendOneWay(call.encoded())
+        try peer.sendOneWay(call.encoded())
+        // Nothing answers a one-way call: the count on the serving side is what shows it.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while served.oneWayFailures < 2 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(served.oneWayFailures == 2)
+        #expect(peer.isConnected)
+        await coordinator.shutdown()
+        await server.shutdown()
+    }
+
     @Test func aSecondNodeWithAConnectedNodesNameIsRefusedInTheHandshake() async throws {
         let server = try await node("gatekeeper")
         let first = try await node("twin", listening: false)

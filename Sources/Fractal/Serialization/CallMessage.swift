@@ -19,7 +19,7 @@ package struct CallRequest: Sendable, Hashable {
         return writer.bytes
     }
 
-    func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var writer = WireWriter(capacity: 64 + arguments.reduce(0) { $0 + $1.count + 4 })
         writer.append(Self.header(target: target, signature: signature))
         writer.write(method)
@@ -28,7 +28,7 @@ package struct CallRequest: Sendable, Hashable {
         return writer.bytes
     }
 
-    init(target: String, signature: String, method: String, arguments: [[UInt8]]) {
+    package init(target: String, signature: String, method: String, arguments: [[UInt8]]) {
         self.target = target
         self.signature = signature
         self.method = method
@@ -73,7 +73,7 @@ package enum CallReply: Sendable, Hashable {
         return writer.bytes
     }
 
-    init(decoding bytes: [UInt8]) throws {
+    package init(decoding bytes: [UInt8]) throws {
         var reader = WireReader(bytes)
         switch try reader.readByte() {
         case 0:
@@ -126,7 +126,7 @@ package enum CallReply: Sendable, Hashable {
     }
 
     /// The error a caller sees, with where it happened on the far side.
-    func error(at target: String) -> FractalError? {
+    package func error(at target: String) -> FractalError? {
         guard case .failure(let kind, let component, let interface, let message, let node) = self else { return nil }
         return FractalError(FractalError.Kind(rawValue: kind) ?? .remoteFailure, node: node,
                             component: component ?? (node == nil ? target : nil), interface: interface, message)

@@ -53,6 +53,7 @@ public final class Peer: CallChannel {
 
     private let state = Mutex(State())
     private let greeted = Atomic<Bool>(false)
+    private let oneWayFailureCount = Atomic<Int>(0)
     private let nextStream = Atomic<UInt64>(1)
     private let lastHeard = Atomic<Int64>(0)
     private let clock = ContinuousClock()
@@ -164,6 +165,9 @@ public final class Peer: CallChannel {
         }
         waiter?.resume(returning: hello.node)
     }
+
+    /// One-way calls from the other side that failed here (each is logged as a warning too).
+    public var oneWayFailures: Int { oneWayFailureCount.load(ordering: .relaxed) }
 
     /// True until the connection closes or the other node is lost.
     public var isConnected: Bool { state.withLock { $0.failure == nil } }
@@ -278,7 +282,13 @@ public final class Peer: CallChannel {
                 }
             }
         case .oneWay:
-            Task(executorPreference: servingExecutor) { [serve] in _ = await serve(frame.payload) }
+            Task(executorPreference: servingExecutor) { [self] in
+                let reply = await serve(frame.payload)
+                // Nobody waits for this reply: a failure would be lost unless said here.
+                guard reply.first != 0, let error = try? CallReply(decoding: reply).error(at: ExportTable.target(of: frame.payload) ?? "?") else { return }
+                oneWayFailureCount.add(1, ordering: .relaxed)
+                options.logger.warning("a one-way call from \(remoteName) failed: \(error)")
+            }
         case .cancel:
             state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
         case .ping:
