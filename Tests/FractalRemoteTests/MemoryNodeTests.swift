@@ -42,6 +42,36 @@ import Testing
         await server.shutdown()
     }
 
+    @Test func aNodeTakesNoMorePeersThanItsMaximumAndForgetsThoseGone() async throws {
+        var few = RemoteWorld.fastOptions
+        few.maximumPeers = 2
+        let server = Node(name: "busyServer", registry: RemoteWorld.registry, transports: transports, options: few)
+        try await server.listen(at: NodeAddress(parsing: "mem://busyServer"))
+        let address = try NodeAddress(parsing: "mem://busyServer")
+        let first = try await node("busyFirst", listening: false)
+        let second = try await node("busySecond", listening: false)
+        let third = try await node("busyThird", listening: false)
+        _ = try await first.connect(to: address)
+        _ = try await second.connect(to: address)
+        do {
+            _ = try await third.connect(to: address)
+            Issue.record("a third peer was admitted")
+        } catch let error as RemoteError {
+            #expect(error.kind == .handshakeFailed)
+            #expect(error.message.contains("node 'busyServer' has its maximum of 2 peers connected"), "\(error)")
+        }
+        #expect(server.peerNames == ["busyFirst", "busySecond"])
+
+        // Once a peer has gone, its entry goes too, and its place is free.
+        await first.shutdown()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.knownPeerCount > 1 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.knownPeerCount == 1)
+        _ = try await third.connect(to: address)
+        #expect(server.peerNames == ["busySecond", "busyThird"])
+        for node in [second, third, server] { await node.shutdown() }
+    }
+
     @Test func aSecondNodeWithAConnectedNodesNameIsRefusedInTheHandshake() async throws {
         let server = try await node("gatekeeper")
         let first = try await node("twin", listening: false)

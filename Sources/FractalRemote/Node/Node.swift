@@ -166,19 +166,36 @@ public final class Node: Sendable {
         return peer
     }
 
-    /// Records `peer` under its name, unless that is this node's name or a connected node's.
+    /// Records `peer` under its name, unless that is this node's name or a connected node's,
+    /// or the node has as many peers as it takes; forgets it once it is gone.
     private func admit(_ peer: Peer) -> String? {
         let other = peer.remoteName
-        return state.withLock { state in
+        let refusal = state.withLock { state -> String? in
             if state.isShutDown { return "node '\(name)' is shutting down" }
             if other == name { return "this node is named '\(name)' too" }
             if let existing = state.peers[other], existing !== peer, existing.isConnected {
                 return "a node named '\(other)' is already connected to '\(name)'"
             }
+            let connected = state.peers.values.filter { $0 !== peer && $0.isConnected }.count
+            if connected >= options.maximumPeers {
+                return "node '\(name)' has its maximum of \(options.maximumPeers) peers connected"
+            }
             state.peers[other] = peer
             return nil
         }
+        if refusal == nil {
+            Task { [weak self] in
+                await peer.closed()
+                self?.state.withLock { state in
+                    if state.peers[other] === peer { state.peers[other] = nil }
+                }
+            }
+        }
+        return refusal
     }
+
+    /// Entries of the peer table, connected or not yet forgotten.
+    var knownPeerCount: Int { state.withLock { $0.peers.count } }
 
     /// The connected node named `name`, if any.
     public func peer(named name: String) -> Peer? {

@@ -27,6 +27,9 @@ public struct PeerOptions: Sendable {
     /// The largest frame this node sends; a larger call fails here, before it reaches the wire
     /// (where the receiver would close the connection and fail every call on it).
     public var maximumFrameSize: Int = Frame.defaultMaximumSize
+    /// The most peers a node keeps connected at once; a node that would have more refuses the
+    /// handshake, saying so. Peers gone are forgotten, so only connected ones count.
+    public var maximumPeers: Int = 1_000
 
     public init() {}
 }
