@@ -20,21 +20,13 @@ extension Component {
     }
 
     /// Every component below this one (this one included), each once, parents before children.
-    var subtree: [Component] {
-        var result: [Component] = []
-        var seen: Set<ObjectIdentifier> = []
-        var stack: [Component] = [self]
-        while let next = stack.popLast() {
-            guard seen.insert(ObjectIdentifier(next)).inserted else { continue }
-            result.append(next)
-            stack.append(contentsOf: next.state.withLock { $0.children }.reversed())
-        }
-        return result
-    }
+    var subtree: [Component] { members(withMembranes: false) }
 
     /// The subtree with the membranes of its members and what is inside them: what starts and
     /// stops together.
-    var lifeCycleScope: [Component] {
+    var lifeCycleScope: [Component] { members(withMembranes: true) }
+
+    private func members(withMembranes: Bool) -> [Component] {
         var result: [Component] = []
         var seen: Set<ObjectIdentifier> = []
         var stack: [Component] = [self]
@@ -43,7 +35,7 @@ extension Component {
             result.append(next)
             let (children, membrane) = next.state.withLock { ($0.children, $0.membrane) }
             stack.append(contentsOf: children.reversed())
-            if let membrane { stack.append(membrane) }
+            if withMembranes, let membrane { stack.append(membrane) }
         }
         return result
     }
