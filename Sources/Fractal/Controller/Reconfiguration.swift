@@ -40,6 +40,17 @@ extension Component {
         return result
     }
 
+    /// Unbinds every client interface (and export) in the subtree, membranes included, so that
+    /// bindings in a cycle (A↔B, a ring, a component bound to itself) no longer keep its
+    /// components alive: for a node that forgets a component it hosted. The subtree must be
+    /// stopped.
+    package func unbindAll() throws {
+        for member in lifeCycleScope {
+            let names = member.state.withLock { Set($0.bindings.keys).union($0.remoteBindings.keys) }
+            for name in names.sorted() { try member.bindingController.unbind(name) }
+        }
+    }
+
     var children: [Component] { state.withLock { $0.children } }
     var parents: [Component] { state.withLock { $0.parents.compactMap(\.component) } }
 }

@@ -274,7 +274,14 @@ public final class Node: Sendable {
             return (Array(state.peers.values), state.listeners, Array(state.hosted.values), state.keepers)
         }
         for keeper in keepers { keeper.cancel() }
-        for component in hosted { try? await component.lifeCycleController.stop() }
+        for component in hosted {
+            do {
+                try await component.lifeCycleController.stop()
+                try component.unbindAll()
+            } catch {
+                options.logger.warning("node \(name) shutting down: \(component.path) did not stop cleanly: \(error)")
+            }
+        }
         for peer in peers { await peer.close(reason: "node \(name) shutting down") }
         for listener in listeners { await listener.close() }
     }

@@ -27,7 +27,8 @@ public protocol NodeControl: Sendable {
     func unbind(_ path: String, client: String) async throws
     func setAttribute(_ path: String, name: String, value: String) async throws
     func snapshot(_ path: String) async throws -> ComponentSnapshot
-    /// Stops and forgets the component at `path`.
+    /// Stops and forgets the component at `path`, and unbinds everything inside it (bindings
+    /// in a cycle would keep it alive).
     func remove(_ path: String) async throws
 }
 

@@ -89,6 +89,9 @@ final class NodeService: NodeControl {
 
     func remove(_ path: String) async throws {
         let node = try current()
-        if let component = node.forget(path) { try await component.lifeCycleController.stop() }
+        if let component = node.forget(path) {
+            try await component.lifeCycleController.stop()
+            try component.unbindAll()
+        }
     }
 }
