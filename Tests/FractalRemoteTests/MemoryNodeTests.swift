@@ -72,6 +72,35 @@ import Testing
         for node in [second, third, server] { await node.shutdown() }
     }
 
+    @Test func aHostedPathIsReplacedOnlyAtTheRequestOfTheNodeThatMadeIt() async throws {
+        let server = try await node("sharedHost")
+        let owner = try await node("pathOwner", listening: false)
+        let other = try await node("pathSquatter", listening: false)
+        let address = try NodeAddress(parsing: "mem://sharedHost")
+        let ownerControl = try owner.control(of: try await owner.connect(to: address))
+        let otherControl = try other.control(of: try await other.connect(to: address))
+
+        _ = try await ownerControl.instantiate(RemoteWorld.echoPlan("echo"), path: "/work")
+        try await ownerControl.start("/work")
+        weak let first = try server.hosted("/work")
+        #expect(first != nil)
+        do {
+            _ = try await otherControl.instantiate(RemoteWorld.echoPlan("echo"), path: "/work")
+            Issue.record("another node replaced what pathOwner made")
+        } catch let error as FractalError {
+            #expect(error.kind == .alreadyAdded)
+            #expect(error.message.contains("made at the request of 'pathOwner'"), "\(error)")
+        }
+        #expect(try server.hosted("/work") === first, "the refused request changed nothing")
+        #expect(try server.hosted("/work").lifeCycleController.state == .started)
+
+        // Its owner may: the old component is stopped, unbound and forgotten, the new one hosted.
+        _ = try await ownerControl.instantiate(RemoteWorld.echoPlan("echo"), path: "/work")
+        #expect(first == nil, "the replaced component was released")
+        #expect(try server.hosted("/work").lifeCycleController.state == .stopped)
+        for node in [owner, other, server] { await node.shutdown() }
+    }
+
     @Test func aSecondNodeWithAConnectedNodesNameIsRefusedInTheHandshake() async throws {
         let server = try await node("gatekeeper")
         let first = try await node("twin", listening: false)

@@ -163,6 +163,10 @@ public struct BindingController: Sendable {
                                    server.map { "'\(name)' is not bound to \($0)" } ?? "'\(name)' is not bound")
             }
             try component.requireStopped("unbind '\(name)'", interface: name)
+            // This binding may be what keeps a server alive: it must outlive what is done to
+            // it below (leaving its gathercast).
+            let servers = removed.map(\.owner)
+            defer { withExtendedLifetime(servers) {} }
             component.state.withLock { state in
                 state.bindings[name] = bound.filter { target in !removed.contains { $0 === target } }
                 if state.bindings[name]?.isEmpty == true { state.bindings[name] = nil }

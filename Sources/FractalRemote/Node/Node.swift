@@ -24,6 +24,8 @@ public final class Node: Sendable {
         var peerWaiters: [String: [CheckedContinuation<Peer, any Error>]] = [:]
         var listeners: [any Listener] = []
         var hosted: [String: Component] = [:]
+        /// Hosted path → the node whose request made what is there.
+        var owners: [String: String] = [:]
         /// Where connected nodes were reached: what another node needs to connect to them directly.
         var addresses: [String: NodeAddress] = [:]
         /// Tasks that reconnect lost connections.
@@ -292,7 +294,15 @@ public final class Node: Sendable {
     /// external ones too) as `path#interface`, and those of the components inside it as
     /// `path/sub/component#interface`.
     public func host(_ component: Component, at path: String) throws {
-        state.withLock { $0.hosted[path] = component }
+        try host(component, at: path, owner: name)
+    }
+
+    /// Hosts `component` for `owner`, the node whose request made it.
+    func host(_ component: Component, at path: String, owner: String) throws {
+        state.withLock { state in
+            state.hosted[path] = component
+            state.owners[path] = owner
+        }
         var pending = [(component, path)]
         while let (current, currentPath) = pending.popLast() {
             let membraneServers = ((try? current.membraneController)?.interfaces ?? []).filter { $0.type.role == .server }
@@ -324,8 +334,16 @@ public final class Node: Sendable {
         state.withLock { state in state.hosted.keys.filter { $0 == path || $0.hasPrefix(path + "/") }.sorted() }
     }
 
+    /// The node whose request made what is hosted at `path`, if anything is.
+    func owner(of path: String) -> String? {
+        state.withLock { $0.hosted[path] == nil ? nil : $0.owners[path] }
+    }
+
     func forget(_ path: String) -> Component? {
-        let component = state.withLock { $0.hosted.removeValue(forKey: path) }
+        let component = state.withLock { state in
+            state.owners[path] = nil
+            return state.hosted.removeValue(forKey: path)
+        }
         if component != nil {
             exports.unexport(startingWith: "\(path)#")
             let inside = state.withLock { state in state.hosted.keys.filter { $0.hasPrefix(path + "/") } }

@@ -27,7 +27,17 @@ final class NodeService: NodeControl {
         } catch let error as ADLError {
             throw FractalError(.remoteFailure, component: path, "cannot instantiate on node '\(node.name)':\n\(error)")
         }
-        try node.host(component, at: path)
+        // What is there is never replaced behind its owner's back: only the node that made it
+        // may, and the old component is stopped and unbound first.
+        let caller = CallContext.caller ?? node.name
+        if let owner = node.owner(of: path) {
+            guard owner == caller else {
+                throw FractalError(.alreadyAdded, component: path,
+                                   "node '\(node.name)' already hosts a component at \(path), made at the request of '\(owner)': only '\(owner)' may replace it; remove it first, or choose another path")
+            }
+            try await remove(path)
+        }
+        try node.host(component, at: path, owner: caller)
         return path
     }
 
