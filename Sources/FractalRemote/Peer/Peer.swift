@@ -274,20 +274,22 @@ public final class Peer: CallChannel {
             let stream = frame.stream
             state.withLock { locked in
                 guard locked.failure == nil else { return }
+                let caller = locked.remoteName
                 // Made under the lock, so the task cannot look itself up before it is recorded.
                 locked.serving[stream] = Task(executorPreference: servingExecutor) { [self] in
-                    let reply = fitting(await CallContext.$caller.withValue(remoteName) { await serve(frame.payload) }, to: frame.payload)
+                    let reply = fitting(await CallContext.$caller.withValue(caller) { await serve(frame.payload) }, to: frame.payload)
                     let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
                     if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
                 }
             }
         case .oneWay:
+            let caller = state.withLock { $0.remoteName }
             Task(executorPreference: servingExecutor) { [self] in
-                let reply = await CallContext.$caller.withValue(remoteName) { await serve(frame.payload) }
+                let reply = await CallContext.$caller.withValue(caller) { await serve(frame.payload) }
                 // Nobody waits for this reply: a failure would be lost unless said here.
                 guard reply.first != 0, let error = try? CallReply(decoding: reply).error(at: ExportTable.target(of: frame.payload) ?? "?") else { return }
                 oneWayFailureCount.add(1, ordering: .relaxed)
-                options.logger.warning("a one-way call from \(remoteName) failed: \(error)")
+                options.logger.warning("a one-way call from \(caller ?? connection.remoteDescription) failed: \(error)")
             }
         case .cancel:
             state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
