@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -89,11 +90,13 @@ let package = Package(
             dependencies: ["Fractal", "FractalADL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        // TCP (and TLS) transports on SwiftNIO.
+        // TCP (with a shared secret, or TLS) transports on SwiftNIO.
         .target(
             name: "FractalNIO",
             dependencies: [
                 "FractalRemote",
+                "FractalXML",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -258,7 +261,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FractalRemoteTests",
-            dependencies: ["FractalRemote", "FractalNIO", "FractalADL", "FractalTesting"],
+            dependencies: ["FractalRemote", "FractalNIO", "FractalADL", "FractalTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(

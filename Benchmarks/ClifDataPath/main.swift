@@ -416,7 +416,7 @@ struct NodePair {
         var options = PeerOptions()
         options.callDeadline = .seconds(60)
         options.lossTimeout = .seconds(30)
-        let transports = TransportRegistry([TCPTransport()])
+        let transports = TransportRegistry([TCPTransport(authentication: .sharedSecret(.random()))])
         server = Node(name: name + "Server", transports: transports, options: options)
         client = Node(name: name + "Client", transports: transports, options: options)
         let address = try await server.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0"))

@@ -220,12 +220,12 @@ struct RemoteSetup {
     let replyFrame: Int
 }
 
-func setUpRemote(onLoops: Bool = false) async throws -> RemoteSetup {
+func setUpRemote(onLoops: Bool = false, authentication: TCPAuthentication = .sharedSecret(.random())) async throws -> RemoteSetup {
     Registry.shared.register(EchoProxy.self)
     var options = PeerOptions()
     options.callDeadline = .seconds(10)
     options.servesOnTransportThread = onLoops
-    let transports = TransportRegistry([TCPTransport(group: group)])
+    let transports = TransportRegistry([TCPTransport(authentication: authentication, group: group)])
     let server = Node(name: onLoops ? "benchLoopServer" : "benchServer", transports: transports, options: options)
     let client = Node(name: onLoops ? "benchLoopClient" : "benchClient", transports: transports, options: options)
     let address = try await server.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0"))
@@ -558,9 +558,28 @@ func row(_ outcome: Outcome) {
 let hopsLabel = "NIO echo with the same thread hops (tasks)"
 let remoteLabel = "remote call (Node/TCPTransport)"
 let onLoopsLabel = "remote call, caller and server on the event loops"
+let insecureLabel = "remote call, unauthenticated TCP (--insecure-tcp)"
 
-let results = try await Task.detached { () async throws -> [Outcome] in
+/// Median time to open a connection between two nodes, hello exchange included, over
+/// `count` connections: each from a new client node, closed before the next.
+func medianConnectMicroseconds(to address: NodeAddress, authentication: TCPAuthentication, count: Int) async throws -> Double {
+    var samples: [Double] = []
+    let transports = TransportRegistry([TCPTransport(authentication: authentication, group: group)])
+    for index in 0..<count {
+        let client = Node(name: "connector\(index)", transports: transports)
+        let start = ContinuousClock.now
+        _ = try await client.connect(to: address)
+        let elapsed = ContinuousClock.now - start
+        samples.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+        await client.shutdown()
+    }
+    return samples.sorted()[samples.count / 2]
+}
+
+/// The outcomes, and the median connection times with a secret and without (µs) when measured.
+let (results, connectTimes) = try await Task.detached { () async throws -> ([Outcome], (secret: Double, plain: Double)?) in
     var results: [Outcome] = []
+    var connectTimes: (secret: Double, plain: Double)?
     // The remote setup also tells the raw phases their message size: the remote request frame's.
     let remote = try await setUpRemote()
     let messageSize = remote.requestFrame
@@ -573,6 +592,13 @@ let results = try await Task.detached { () async throws -> [Outcome] in
     }
     if runs("remoteN") {
         results.append(await measureRemote(remote.echo, tasks: inFlight, label: remoteLabel))
+    }
+    if runs("insecure1") || runs("insecureN") {
+        let insecure = try await setUpRemote(authentication: .none)
+        if runs("insecure1") { results.append(await measureRemote(insecure.echo, tasks: 1, label: insecureLabel)) }
+        if runs("insecureN") { results.append(await measureRemote(insecure.echo, tasks: inFlight, label: insecureLabel)) }
+        await insecure.client.shutdown()
+        await insecure.server.shutdown()
     }
     if runs("loop1") || runs("loopN") {
         let onLoops = try await setUpRemote(onLoops: true)
@@ -610,7 +636,24 @@ let results = try await Task.detached { () async throws -> [Outcome] in
     }
     await remote.client.shutdown()
     await remote.server.shutdown()
-    return results
+    if runs("connect") {
+        // Both kinds of listener, connected to in turn, so that both see the same machine.
+        let secret = CommunitySecret.random()
+        var listeners: [(Node, NodeAddress, TCPAuthentication)] = []
+        for (name, authentication) in [("connectSecret", TCPAuthentication.sharedSecret(secret)), ("connectPlain", .none)] {
+            let node = Node(name: name, transports: TransportRegistry([TCPTransport(authentication: authentication, group: group)]))
+            listeners.append((node, try await node.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0")), authentication))
+        }
+        var medians: [[Double]] = [[], []]
+        for _ in 0..<5 {
+            for (index, (_, address, authentication)) in listeners.enumerated() {
+                medians[index].append(try await medianConnectMicroseconds(to: address, authentication: authentication, count: 40))
+            }
+        }
+        for (node, _, _) in listeners { await node.shutdown() }
+        connectTimes = (medians[0].sorted()[2], medians[1].sorted()[2])
+    }
+    return (results, connectTimes)
 }.value
 
 print("")
@@ -649,4 +692,19 @@ if let remoteMany, let hopsMany {
 }
 if !versusHops.isEmpty {
     print("analysis, no goal: remote vs. the same hops on raw NIO: " + versusHops.joined(separator: "; "))
+}
+// What the shared secret costs: nothing per call once connected (the handshake handler has left
+// the pipeline), one round trip more when connecting.
+let insecureOne = results.first { $0.label == insecureLabel && $0.inFlight == 1 }
+let insecureMany = results.first { $0.label == insecureLabel && $0.inFlight == inFlight && inFlight > 1 }
+if let remoteOne, let insecureOne {
+    print("authentication, per call, one in flight, secret/none: p50 \(formatted(remoteOne.microseconds(atPercentile: 50) / insecureOne.microseconds(atPercentile: 50), digits: 3))×, "
+        + "ops/s \(formatted(remoteOne.opsPerSecond / insecureOne.opsPerSecond, digits: 3))×")
+}
+if let remoteMany, let insecureMany {
+    print("authentication, per call, \(inFlight) in flight, secret/none: ops/s \(formatted(remoteMany.opsPerSecond / insecureMany.opsPerSecond, digits: 3))×")
+}
+if let connectTimes {
+    print("authentication, opening a connection (hellos included), median of 5 × 40: secret \(formatted(connectTimes.secret)) µs, "
+        + "none \(formatted(connectTimes.plain)) µs, \(formatted(connectTimes.secret / connectTimes.plain, digits: 2))×")
 }

@@ -182,7 +182,7 @@ try await Task.detached {
             } else {
                 var options = PeerOptions()
                 options.callDeadline = .seconds(60)
-                let transports = TransportRegistry([TCPTransport()])
+                let transports = TransportRegistry([TCPTransport(authentication: .sharedSecret(.random()))])
                 let server = Node(name: "shards", transports: transports, options: options)
                 let client = Node(name: "router", transports: transports, options: options)
                 let address = try await server.listen(at: NodeAddress(parsing: "tcp://127.0.0.1:0"))

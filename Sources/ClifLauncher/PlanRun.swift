@@ -5,6 +5,7 @@ import ClifReports
 import Fractal
 import FractalADL
 import FractalDeployment
+import FractalLauncher
 import FractalRemote
 import Foundation
 import Logging
@@ -26,6 +27,8 @@ struct PlanRun {
     var shards = ShardOptions()
     /// `continue` or `rebalance` (see `TestArchitecture.onInjectorLoss`).
     var onInjectorLoss = "continue"
+    /// How `tcp://` nodes of the deployment authenticate.
+    var secrets = SecretOptions()
 
     /// Whether `target` names an architecture (a `.fractal` file or a dotted definition name)
     /// rather than a scenario or a test plan.
@@ -109,7 +112,8 @@ struct PlanRun {
     }
 
     private func run(_ componentPlan: ComponentPlan, on descriptor: DeploymentDescriptor, name: String, planText: String) async throws {
-        let options = Deployment.Options(name: "supervisor", logger: Logger.launcher("clif.deployment"))
+        let options = Deployment.Options(name: "supervisor", tcpAuthentication: try secrets.tcpAuthentication(listen: nil, reaching: descriptor),
+                                         logger: Logger.launcher("clif.deployment"))
         let deployment: Deployment
         do {
             deployment = try await Deployment.launch(componentPlan, on: descriptor, options: options)

@@ -3,6 +3,7 @@ import ClifCore
 import ClifHTTP
 import ClifReports
 import ClifScenario
+import FractalLauncher
 import Foundation
 import NIOCore
 import NIOPosix
@@ -63,6 +64,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var shardOptions: ShardOptions
 
+    @OptionGroup var secrets: SecretOptions
+
     @Option(name: .customLong("on-injector-loss"), help: ArgumentHelp("With a test plan: when an injector's node is lost, continue with the others, or rebalance: the injectors left that run the same scenario take its share of the load.", valueName: "continue|rebalance"))
     var onInjectorLoss = "continue"
 
@@ -89,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
         if scenario.hasSuffix(".ctp") || PlanRun.isArchitecture(scenario) {
             try await PlanRun(planPath: scenario, deploymentPath: deployment, duration: duration?.seconds, reportDirectory: report ?? "report",
                               quiet: quiet, searchPath: adlPath + PlanRun.defaultSearchPath(), outputs: outputs(printsTable: true),
-                              metrics: metrics.flatMap(MetricsEndpoint.address), shards: shardOptions, onInjectorLoss: onInjectorLoss).run()
+                              metrics: metrics.flatMap(MetricsEndpoint.address), shards: shardOptions, onInjectorLoss: onInjectorLoss,
+                              secrets: secrets).run()
             return
         }
         if deployment != nil { throw ValidationError("--deployment places the blades of a test plan (.ctp); a scenario runs in this process") }

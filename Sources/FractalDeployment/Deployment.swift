@@ -34,13 +34,19 @@ public final class Deployment: Sendable {
         /// How long a node that is not up yet (`<node>`, `<ssh>`) or that must join is waited for.
         public var nodeTimeout: Duration
         public var logger: Logger
+        /// How `tcp://` connections are authenticated: by default a secret made for this
+        /// deployment, which the node processes it starts get too (nodes started by others,
+        /// `<node>` and `<ssh>`, need the community's secret, given here).
+        public var tcpAuthentication: TCPAuthentication
 
-        public init(name: String = "launcher", listen: NodeAddress? = nil, tls: TLSIdentity? = nil, peerOptions: PeerOptions = PeerOptions(),
+        public init(name: String = "launcher", listen: NodeAddress? = nil, tls: TLSIdentity? = nil,
+                    tcpAuthentication: TCPAuthentication = .sharedSecret(.random()), peerOptions: PeerOptions = PeerOptions(),
                     nodeCommand: [String] = ["/proc/self/exe", "node"], nodeTimeout: Duration = .seconds(60),
                     logger: Logger = Logger(label: "fractal.deployment")) {
             self.name = name
             self.listen = listen
             self.tls = tls
+            self.tcpAuthentication = tcpAuthentication
             self.peerOptions = peerOptions
             self.nodeCommand = nodeCommand
             self.nodeTimeout = nodeTimeout
@@ -80,8 +86,8 @@ public final class Deployment: Sendable {
         }
         var peerOptions = options.peerOptions
         peerOptions.logger = options.logger
-        let coordinator = Node(name: options.name, transports: try transports(options.tls), options: peerOptions)
-        let processes = NodeProcesses(nodeCommand: options.nodeCommand, logger: options.logger)
+        let coordinator = Node(name: options.name, transports: try transports(options.tls, tcp: options.tcpAuthentication), options: peerOptions)
+        let processes = NodeProcesses(nodeCommand: options.nodeCommand, logger: options.logger, authentication: options.tcpAuthentication)
         do {
             if let listen = options.listen {
                 let bound = try await coordinator.listen(at: listen)
@@ -135,8 +141,8 @@ public final class Deployment: Sendable {
         await processes.stopAll()
     }
 
-    static func transports(_ identity: TLSIdentity?) throws -> TransportRegistry {
-        var registry = TransportRegistry([TCPTransport(), MemoryTransport()])
+    static func transports(_ identity: TLSIdentity?, tcp: TCPAuthentication) throws -> TransportRegistry {
+        var registry = TransportRegistry([TCPTransport(authentication: tcp), MemoryTransport()])
         if let identity { registry.register(try TCPTransport(tls: identity)) }
         return registry
     }

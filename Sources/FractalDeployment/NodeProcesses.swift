@@ -11,10 +11,15 @@ package final class NodeProcesses: @unchecked Sendable {
     /// `--listen` (this executable's `node` subcommand by default).
     let nodeCommand: [String]
     let logger: Logger
+    /// How the processes' plain-TCP listeners authenticate: they get the launcher's secrets in
+    /// their environment (never on their command line, which every user of the machine can
+    /// read), or `--insecure-tcp`.
+    let authentication: TCPAuthentication
 
-    package init(nodeCommand: [String], logger: Logger) {
+    package init(nodeCommand: [String], logger: Logger, authentication: TCPAuthentication) {
         self.nodeCommand = nodeCommand
         self.logger = logger
+        self.authentication = authentication
     }
 
     /// Starts `<node command> --listen tcp://127.0.0.1:0 --name name` and returns the address
@@ -22,7 +27,16 @@ package final class NodeProcesses: @unchecked Sendable {
     package func startLocal(name: String, tls: TLSIdentity?, timeout: Duration = .seconds(20)) async throws -> NodeAddress {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: nodeCommand[0]).resolvingSymlinksInPath()
-        let prefix = Array(nodeCommand.dropFirst())
+        var prefix = Array(nodeCommand.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        switch authentication {
+        case .sharedSecrets(let secrets):
+            environment[CommunitySecret.environmentVariable] = secrets.map(\.line).joined(separator: "\n")
+        case .none:
+            environment[CommunitySecret.environmentVariable] = nil
+            prefix.append("--insecure-tcp")
+        }
+        process.environment = environment
         // With TLS, a node proves its name with its own certificate: `<name>.pem` and
         // `<name>.key` beside the launcher's, as `fractal certs` lays them out.
         if let tls {

@@ -21,7 +21,7 @@ public struct FractalCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fractal",
         abstract: "Check, run and draw Fractal architecture descriptions.",
-        subcommands: [Check.self, Run.self, Graph.self, Export.self, NodeCommand.self, CertsCommand.self, PrintDTD.self])
+        subcommands: [Check.self, Run.self, Graph.self, Export.self, NodeCommand.self, CertsCommand.self, SecretCommand.self, PrintDTD.self])
 
     public init() {}
 
@@ -128,6 +128,8 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @OptionGroup var secrets: SecretOptions
+
     @Option(help: "With --deployment: this coordinator's node name (by default the name --cert is for, else 'launcher').")
     var name: String?
 
@@ -216,6 +218,7 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--name \(coordinatorName), but --cert is for \(certified.map { "'\($0)'" }.joined(separator: ", ")): nodes would refuse it")
         }
         let options = Deployment.Options(name: coordinatorName, listen: try listen.map(NodeAddress.init(parsing:)), tls: identity,
+                                          tcpAuthentication: try secrets.tcpAuthentication(listen: listen, reaching: descriptor),
                                           peerOptions: peerOptions, logger: Logger.launcher("fractal.deployment"))
         var failed = false
         do {

@@ -12,9 +12,10 @@ package struct NodeCommand: AsyncParsableCommand {
         abstract: "Host components for remote factories: listen for a coordinator, or dial out to one.",
         discussion: """
         Examples:
-          node --listen tcp://0.0.0.0:7001 --name n1                 (a deployment names it <node name="n1" address="tcp://HOST:7001"/>)
-          node --join tcp://coordinator:7000 --name n2               (behind NAT: <joining-node name="n2"/>)
+          node --listen tcp://0.0.0.0:7001 --name n1 --secret-file community.secret   (a deployment names it <node name="n1" address="tcp://HOST:7001"/>)
+          node --join tcp://coordinator:7000 --name n2 --secret-file community.secret (behind NAT: <joining-node name="n2"/>)
           node --listen tls://0.0.0.0:7001 --name n1 --cert n1.pem --key n1.key --ca ca.pem
+          node --listen tcp://127.0.0.1:7001 --name n1 --insecure-tcp              (a throwaway test on this machine)
         """)
 
     package init() {}
@@ -36,6 +37,8 @@ package struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @OptionGroup var secrets: SecretOptions
+
     package func validate() throws {
         if listen == nil && join.isEmpty { throw ValidationError("give --listen ADDRESS, --join ADDRESS, or both") }
         if !(lossTimeout > 0) { throw ValidationError("--loss-timeout must be a number of seconds above 0") }
@@ -43,13 +46,18 @@ package struct NodeCommand: AsyncParsableCommand {
         if let names = try tls.identity()?.nodeNames(), !names.contains(name) {
             throw ValidationError("--name \(name), but --cert is for \(names.map { "'\($0)'" }.joined(separator: ", ")): other nodes would refuse it")
         }
+        if let plain = ([listen].compactMap { $0 } + join).first(where: { $0.hasPrefix("tcp://") }), try secrets.authentication() == nil {
+            throw ValidationError(SecretOptions.missing(plain))
+        }
     }
 
     package func run() async throws {
         var options = PeerOptions(lossTimeout: lossTimeout)
         options.callDeadline = .milliseconds(Int64(callDeadline * 1000))
         options.logger = Logger.launcher("fractal.node")
-        let node = Node(name: name, transports: try Transports.make(tls.identity()), options: options)
+        let authentication = try secrets.authentication() ?? .none
+        if case .none = authentication, secrets.insecureTcp { FileHandle.standardError.write(Data((SecretOptions.insecureWarning + "\n").utf8)) }
+        let node = Node(name: name, transports: try Transports.make(tls.identity(), tcp: authentication), options: options)
         let daemon = NodeDaemon(node: node, listen: try listen.map(NodeAddress.init(parsing:)),
                                 join: try join.map(NodeAddress.init(parsing:)), say: announce)
         try await NodeDaemon.runUntilTerminated(daemon)
@@ -72,8 +80,8 @@ func announce(_ line: String) {
 
 /// The transports the `fractal` command knows: TCP, in-memory, and TLS when given an identity.
 enum Transports {
-    static func make(_ identity: TLSIdentity?) throws -> TransportRegistry {
-        var registry = TransportRegistry([TCPTransport(), MemoryTransport()])
+    static func make(_ identity: TLSIdentity?, tcp: TCPAuthentication) throws -> TransportRegistry {
+        var registry = TransportRegistry([TCPTransport(authentication: tcp), MemoryTransport()])
         if let identity { registry.register(try TCPTransport(tls: identity)) }
         return registry
     }

@@ -12,6 +12,9 @@ struct FrameByteDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard length != SecretHandshakeHandler.magic else {
+            throw RemoteError(.handshakeFailed, "the other side authenticates with a shared secret, and this side holds none (--secret-file)")
+        }
         guard Int(length) + 4 <= maximumSize else {
             throw RemoteError(.frameTooLarge, "a frame of \(Int(length) + 4) bytes exceeds the limit of \(maximumSize)")
         }
@@ -45,6 +48,8 @@ final class FrameInboundHandler: ChannelInboundHandler {
     /// The DNS names of the other side's TLS certificate, once the first frame has come (the
     /// TLS handshake is over by then); nil on plain TCP.
     let authenticatedNames = NIOLockedValueBox<[String]?>(nil)
+    /// The member the other side proved to be: its certificate's first name on TLS.
+    let authenticatedMember = NIOLockedValueBox<String?>(nil)
     private var receiver: (@Sendable (ConnectionEvent) -> Void)?
     private var early: [ConnectionEvent] = []
     private var reason: String?
@@ -71,6 +76,7 @@ final class FrameInboundHandler: ChannelInboundHandler {
             if let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
                 let names = tls.peerCertificate?.dnsNames ?? []
                 authenticatedNames.withLockedValue { $0 = names }
+                authenticatedMember.withLockedValue { $0 = names.first }
             }
         }
         deliver(.frame(unwrapInboundIn(data)))

@@ -4,21 +4,42 @@ import NIOPosix
 import NIOConcurrencyHelpers
 import NIOSSL
 
-/// Nodes over TCP, `tcp://host:port`, or over TLS with mutual authentication,
-/// `tls://host:port`, on SwiftNIO.
+/// How a plain-TCP transport authenticates the other side of each connection.
+public enum TCPAuthentication: Sendable {
+    /// The other side proves it holds one of these secrets, by a challenge–response before any
+    /// frame; connections this side opens use the first. Anyone else is refused.
+    case sharedSecrets([CommunitySecret])
+    /// None: whoever reaches the port is a peer. For throwaway tests on one machine.
+    case none
+
+    /// The other side proves it holds `secret`.
+    public static func sharedSecret(_ secret: CommunitySecret) -> TCPAuthentication { .sharedSecrets([secret]) }
+}
+
+/// Nodes over TCP, `tcp://host:port`, authenticated by a shared secret (or, when asked, not at
+/// all); or over TLS with mutual authentication, `tls://host:port`; on SwiftNIO.
 public final class TCPTransport: Transport {
     public let scheme: String
 
     let group: any EventLoopGroup
     let maximumFrameSize: Int
     private let tls: (server: NIOSSLContext, client: NIOSSLContext)?
+    private let secrets: [CommunitySecret]?
 
-    /// A plain TCP transport.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maximumFrameSize: Int = Frame.defaultMaximumSize) {
+    /// A plain TCP transport, whose peers authenticate as `authentication` says.
+    public init(authentication: TCPAuthentication, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                maximumFrameSize: Int = Frame.defaultMaximumSize) {
         self.group = group
         self.maximumFrameSize = maximumFrameSize
         scheme = "tcp"
         tls = nil
+        switch authentication {
+        case .sharedSecrets(let secrets):
+            precondition(!secrets.isEmpty, "TCPAuthentication.sharedSecrets needs a secret")
+            self.secrets = secrets
+        case .none:
+            secrets = nil
+        }
     }
 
     /// A TLS transport: every connection, both ways, presents `identity`'s certificate and
@@ -28,11 +49,16 @@ public final class TCPTransport: Transport {
         self.maximumFrameSize = maximumFrameSize
         scheme = "tls"
         tls = try identity.contexts()
+        secrets = nil
     }
+
+    /// Whether connections are authenticated (by TLS or a shared secret).
+    public var authenticates: Bool { tls != nil || secrets != nil }
 
     public func listen(at address: NodeAddress, accept: @escaping @Sendable (any Connection) async -> Void) async throws -> any Listener {
         let maximumFrameSize = maximumFrameSize
         let serverContext = tls?.server
+        let secrets = secrets
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -41,7 +67,7 @@ public final class TCPTransport: Transport {
                     if let serverContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: serverContext))
                     }
-                    let connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize)
+                    let connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, secrets: secrets, role: .acceptor)
                     Task { await accept(connection) }
                 }
             }
@@ -58,6 +84,7 @@ public final class TCPTransport: Transport {
     public func connect(to address: NodeAddress) async throws -> any Connection {
         let maximumFrameSize = maximumFrameSize
         let clientContext = tls?.client
+        let secrets = secrets
         let box = ConnectionBox()
         let bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -67,7 +94,8 @@ public final class TCPTransport: Transport {
                     if let clientContext {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: clientContext, serverHostname: nil))
                     }
-                    box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, remote: address.description)
+                    box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, secrets: secrets, role: .opener,
+                                                               remote: address.description)
                 }
             }
         do {
@@ -101,8 +129,10 @@ final class NIOConnection: Connection {
     let executor: (any TaskExecutor)?
     private let handler: NIOLoopBound<FrameInboundHandler>
     private let names: NIOLockedValueBox<[String]?>
+    private let member: NIOLockedValueBox<String?>
 
     var authenticatedNames: [String]? { names.withLockedValue { $0 } }
+    var authenticatedMember: String? { member.withLockedValue { $0 } }
     /// Frames sent since the event loop last wrote: written together, with one flush (one
     /// system call for a burst of pipelined calls).
     private let outbox = NIOLockedValueBox(Outbox())
@@ -113,23 +143,32 @@ final class NIOConnection: Connection {
         var scheduled = false
     }
 
-    private init(channel: any Channel, handler: FrameInboundHandler, remote: String) {
+    private init(channel: any Channel, handler: FrameInboundHandler, member: NIOLockedValueBox<String?>, remote: String) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         names = handler.authenticatedNames
+        self.member = member
         executor = EventLoopExecutor(channel.eventLoop)
         remoteDescription = remote
     }
 
-    /// Adds the frame handlers to `channel`'s pipeline. Must run on its event loop.
-    static func install(on channel: any Channel, maximumFrameSize: Int, remote: String? = nil) throws -> NIOConnection {
+    /// Adds the frame handlers to `channel`'s pipeline, behind a secret handshake when given
+    /// secrets. Must run on its event loop.
+    static func install(on channel: any Channel, maximumFrameSize: Int, secrets: [CommunitySecret]?, role: SecretHandshakeHandler.Role,
+                        remote: String? = nil) throws -> NIOConnection {
         let description = remote ?? channel.remoteAddress.map { "\($0)" } ?? "?"
         let handler = FrameInboundHandler(remote: description)
+        var member = handler.authenticatedMember
+        if let secrets {
+            let handshake = SecretHandshakeHandler(role: role, secrets: secrets, remote: description)
+            member = handshake.identity
+            try channel.pipeline.syncOperations.addHandler(handshake)
+        }
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
             handler,
         ])
-        return NIOConnection(channel: channel, handler: handler, remote: description)
+        return NIOConnection(channel: channel, handler: handler, member: member, remote: description)
     }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {

@@ -13,6 +13,7 @@ final class LosableConnection: Connection {
     var remoteDescription: String { base.remoteDescription }
     var executor: (any TaskExecutor)? { base.executor }
     var authenticatedNames: [String]? { base.authenticatedNames }
+    var authenticatedMember: String? { base.authenticatedMember }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         base.start { [weak self] event in

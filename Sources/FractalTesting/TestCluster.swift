@@ -146,12 +146,13 @@ public final class TestCluster: Sendable {
         case .inMemory:
             shared = MemoryTransport()
         case .tcp:
-            shared = TCPTransport()
+            shared = TCPTransport(authentication: .sharedSecret(.random()))
         case .processes(let command):
             try check(command)
-            shared = TCPTransport()
+            let secret = TCPAuthentication.sharedSecret(.random())
+            shared = TCPTransport(authentication: secret)
             for name in names { outputs[name] = NodeOutput(node: name) }
-            processes = NodeProcesses(nodeCommand: reportingItsProcess(command), logger: .nodeOutputs(outputs))
+            processes = NodeProcesses(nodeCommand: reportingItsProcess(command), logger: .nodeOutputs(outputs), authentication: secret)
         }
         let transports = TransportRegistry([shared])
         let coordinator = Node(name: coordinatorName, registry: registry, transports: transports, options: options)

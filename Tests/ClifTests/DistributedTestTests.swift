@@ -5,6 +5,14 @@ import Testing
 /// `clif run PLAN.ctp --deployment` over node daemons that are real processes (`clif node`).
 @Suite("Distributed CLIF test", .serialized)
 struct DistributedTestTests {
+    /// The environment of the nodes and the launcher: a secret of their own, as
+    /// `FRACTAL_SECRET` hands it to them.
+    static let environment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        environment["FRACTAL_SECRET"] = "community " + Data((0..<32).map { _ in UInt8.random(in: .min ... .max) }).base64EncodedString()
+        return environment
+    }()
+
     /// A `clif node` process on 127.0.0.1.
     final class NodeDaemon: @unchecked Sendable {
         let process = Process()
@@ -13,6 +21,7 @@ struct DistributedTestTests {
         init(name: String) throws {
             process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
             process.arguments = ["node", "--listen", "tcp://127.0.0.1:0", "--name", name]
+            process.environment = DistributedTestTests.environment
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -71,6 +80,7 @@ struct DistributedTestTests {
             process.executableURL = URL(fileURLWithPath: ClifCommandTests.clif)
             process.arguments = ["run", folder + "/" + plan, "--deployment", folder + "/deployment.xml", "--report", folder + "/report", "--quiet"]
                 + (duration.map { ["--duration", $0] } ?? [])
+            process.environment = DistributedTestTests.environment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -66,6 +66,7 @@ struct ShardedDistributedTests {
                                  // Keys of a second: over a few seconds, every shard is home to some of each blade's.
                                  "--shard-interval", "1s",
                                  "--shard-directory", folder + "/shards"] + extra
+            process.environment = DistributedTestTests.environment
             process.standardOutput = FileHandle.nullDevice
             // What it says goes with a failure (`log`).
             _ = FileManager.default.createFile(atPath: folder + "/clif.log", contents: nil)

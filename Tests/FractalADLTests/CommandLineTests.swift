@@ -295,7 +295,7 @@ enum FractalExecutable {
     @Test func aNodeThatCannotJoinSaysWhyOnceAndKeepsTrying() async throws {
         // Nothing listens on port 1 of the loopback: every attempt is refused. The node's lines
         // go to standard output.
-        let child = try CLI.start(["node", "--name", "lonely", "--join", "tcp://127.0.0.1:1"])
+        let child = try CLI.start(["node", "--name", "lonely", "--join", "tcp://127.0.0.1:1", "--insecure-tcp"])
         let said = await child.wait(upTo: .seconds(20)) { child.stdout.text.contains("node lonely cannot join tcp://127.0.0.1:1") }
         // Retries come after 0.2, 0.4, 0.8 s: leave time for those three to fail silently.
         try await Task.sleep(for: .seconds(2))

@@ -65,6 +65,7 @@ struct LoggingConnection: Connection {
     /// The wrapped connection's, so that serving on its thread still works through the wrapper.
     var executor: (any TaskExecutor)? { base.executor }
     var authenticatedNames: [String]? { base.authenticatedNames }
+    var authenticatedMember: String? { base.authenticatedMember }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         let (log, peer) = (log, remoteDescription)
@@ -143,7 +144,7 @@ private final class Lines: Sendable {
 
     @Test func aNodeListeningThroughTheLoggingTransportIsReachedWithPlainTCP() async throws {
         let lines = Lines()
-        let transports = TransportRegistry([TCPTransport(), LoggingTransport(wrapping: TCPTransport(), log: lines.append)])
+        let transports = TransportRegistry([TCPTransport(authentication: .none), LoggingTransport(wrapping: TCPTransport(authentication: .none), log: lines.append)])
         let server = Node(name: "loggedTCPServer", registry: RemoteWorld.registry, transports: transports, options: RemoteWorld.fastOptions)
         try server.host(try await echoComponent(), at: "/echo")
         let address = try await server.listen(at: NodeAddress(parsing: "log+tcp://127.0.0.1:0"))

@@ -27,6 +27,13 @@ protocol ProcessTestService: Sendable {
     static let package = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let executable = package.appendingPathComponent(".build/debug/fractal")
+    /// The nodes' and launchers' shared secret, and its file (mode 0600), as `--secret-file` reads it.
+    static let secret = CommunitySecret.random()
+    static let secretFile: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-secret-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data((secret.line + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return path
+    }()
 
     func fractal() throws -> URL {
         try #require(
@@ -35,10 +42,15 @@ protocol ProcessTestService: Sendable {
         return Self.executable
     }
 
+    /// `--secret-file` with the suite's secret, unless `extra` says how to authenticate.
+    static func secretArguments(unless extra: [String]) -> [String] {
+        extra.contains("--insecure-tcp") || extra.contains("--secret-file") ? [] : ["--secret-file", secretFile]
+    }
+
     /// Starts `fractal node --listen <listen> --name name [extra]` and waits for its address.
     func startNode(_ name: String, listen: String = "tcp://127.0.0.1:0", extra: [String] = []) async throws -> (process: FractalChildProcess, address: NodeAddress) {
         let process = try FractalChildProcess(
-            executable: try fractal(), arguments: ["node", "--listen", listen, "--name", name] + extra,
+            executable: try fractal(), arguments: ["node", "--listen", listen, "--name", name] + Self.secretArguments(unless: extra) + extra,
             directory: Self.package)
         let prefix = "node \(name) listening at "
         guard let line = await process.waitForStdoutLine(timeout: .seconds(20), where: { $0.hasPrefix(prefix) }) else {
@@ -56,7 +68,8 @@ protocol ProcessTestService: Sendable {
         defer { try? FileManager.default.removeItem(at: file) }
         try descriptor.write(to: file, atomically: true, encoding: .utf8)
         let launcher = try FractalChildProcess(
-            executable: try fractal(), arguments: ["run", definition, "--deployment", file.path] + extra, directory: Self.package)
+            executable: try fractal(), arguments: ["run", definition, "--deployment", file.path] + Self.secretArguments(unless: extra) + extra,
+            directory: Self.package)
         let status = await launcher.waitForExit(timeout: .seconds(60))
         launcher.kill()
         return (launcher, status)
@@ -163,6 +176,39 @@ protocol ProcessTestService: Sendable {
         #expect(launcher.stderr.contains("the node at \(address) is named 'impostor', not 'n1' as the deployment descriptor says"), "stderr:\n\(launcher.stderr)")
         // Nothing was deployed on it.
         #expect(!process.stdout.contains("hello world"), "stdout:\n\(process.stdout)")
+    }
+
+    /// A launcher holding another secret than the node's is refused before any frame, and the
+    /// node deploys nothing; a node and a launcher both `--insecure-tcp` still work together.
+    @Test func aLauncherWithAnotherSecretIsRefusedAndInsecureTCPIsOnlyForBothSides() async throws {
+        let (process, address) = try await startNode("keeper")
+        defer { process.kill() }
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-other-secret-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: other, contents: Data((CommunitySecret.random().line + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let descriptor = """
+        <deployment>
+          <virtual-node name="clients"><node name="keeper" address="\(address)"/></virtual-node>
+          <virtual-node name="servers"><node name="keeper" address="\(address)"/></virtual-node>
+        </deployment>
+        """
+        let (launcher, status) = try await runDeployment("DistributedHelloWorld", descriptor: descriptor, extra: ["--secret-file", other])
+        #expect(status == .exited(1), "fractal run: \(String(describing: status)); stderr:\n\(launcher.stderr)")
+        #expect(launcher.stderr.contains("does not hold secret 'community'"), "stderr:\n\(launcher.stderr)")
+        #expect(!process.stdout.contains("hello world"), "stdout:\n\(process.stdout)")
+
+        let (open, openAddress) = try await startNode("open", extra: ["--insecure-tcp"])
+        defer { open.kill() }
+        let (insecure, insecureStatus) = try await runDeployment("DistributedHelloWorld", descriptor: """
+        <deployment>
+          <virtual-node name="clients"><node name="open" address="\(openAddress)"/></virtual-node>
+          <virtual-node name="servers"><node name="open" address="\(openAddress)"/></virtual-node>
+        </deployment>
+        """, extra: ["--insecure-tcp"])
+        #expect(insecureStatus == .exited(0), "fractal run: \(String(describing: insecureStatus)); stderr:\n\(insecure.stderr)")
+        #expect(insecure.stderr.contains("warning: --insecure-tcp"), "stderr:\n\(insecure.stderr)")
+        #expect(open.stderr.contains("warning: --insecure-tcp"), "stderr:\n\(open.stderr)")
+        #expect(await open.waitForStdoutLine(timeout: .seconds(5), where: { $0.contains("hello world") }) != nil, "stdout:\n\(open.stdout)")
     }
 
     /// A descriptor that leaves a virtual node of the architecture unmapped is refused, located,
@@ -395,7 +441,7 @@ protocol ProcessTestService: Sendable {
         var options = PeerOptions()
         options.heartbeatInterval = .milliseconds(100)
         options.lossTimeout = .seconds(1)
-        let coordinator = Node(name: name, registry: registry, transports: TransportRegistry([TCPTransport()]), options: options)
+        let coordinator = Node(name: name, registry: registry, transports: TransportRegistry([TCPTransport(authentication: .sharedSecret(secret))]), options: options)
         let peer = try await coordinator.connect(to: address, reconnecting: reconnecting)
         return (coordinator, peer, try coordinator.control(of: peer))
     }

@@ -23,7 +23,7 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
 /// In-process nodes over real TCP on 127.0.0.1 (port 0): the scenarios of MemoryNodeTests,
 /// load on one connection, deadlines, and clients that break the wire protocol.
 @Suite struct TCPNodeTests {
-    let transports = TransportRegistry([TCPTransport()])
+    let transports = TransportRegistry([TCPTransport(authentication: .none)])
 
     /// Short heartbeats; a generous call deadline, so only the deadline test sees deadlines.
     ///
@@ -162,7 +162,7 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
         small.maximumFrameSize = 64 * 1024
         // Both sides with the same limit: a frame over it would make the caller's side close
         // the connection.
-        let smallTransports = TransportRegistry([TCPTransport(maximumFrameSize: 64 * 1024)])
+        let smallTransports = TransportRegistry([TCPTransport(authentication: .none, maximumFrameSize: 64 * 1024)])
         let (server, address) = try await node("smallFrames", transports: smallTransports, options: small)
         let (coordinator, _) = try await node("askingTooMuch", listening: false, transports: smallTransports, options: small)
         let peer = try await coordinator.connect(to: address!)
@@ -191,7 +191,7 @@ private func rawSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> In
 
     @Test(arguments: TCPMisbehavior.allCases)
     func aConnectionThatBreaksTheProtocolIsClosedAndTheNodeStillServes(_ misbehavior: TCPMisbehavior) async throws {
-        let small = TransportRegistry([TCPTransport(maximumFrameSize: 64 << 10)])
+        let small = TransportRegistry([TCPTransport(authentication: .none, maximumFrameSize: 64 << 10)])
         let name = "strict-\(misbehavior.rawValue)"
         let (server, address) = try await node(name, transports: small)
         let port = try #require(address?.port)
@@ -442,9 +442,30 @@ final class TCPRawClient: @unchecked Sendable {
         return (bytes, false)
     }
 
+    /// Reads until at least `count` bytes have come (more may follow in `pending`), the
+    /// connection closes, or `timeout` passes; returns exactly `count` bytes, or nil.
+    func read(_ count: Int, timeout: Duration) async -> [UInt8]? {
+        let deadline = ContinuousClock.now + timeout
+        while pending.count < count && ContinuousClock.now < deadline {
+            switch readAvailable(into: &pending) {
+            case .closed: return nil
+            case .more: continue
+            case .nothing: try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        guard pending.count >= count else { return nil }
+        defer { pending.removeFirst(count) }
+        return Array(pending.prefix(count))
+    }
+
+    /// Bytes read by ``read(_:timeout:)`` beyond what it returned.
+    private var pending: [UInt8] = []
+
     /// Reads and decodes frames until `done` holds for those read, the connection closes, or `timeout` passes.
     func readFrames(until done: ([Frame]) -> Bool, timeout: Duration) async -> (frames: [Frame], closed: Bool) {
         var decoder = FrameDecoder()
+        decoder.append(pending)
+        pending = []
         var frames: [Frame] = []
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

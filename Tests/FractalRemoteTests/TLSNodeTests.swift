@@ -92,7 +92,7 @@ import Testing
     @Test func aPlainTCPClientIsRefusedByATLSNode() async throws {
         let server = try node("server", identity: CertificateAuthority.identity(of: "server", in: Self.certificates))
         let address = try await server.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
-        let plain = Node(name: "plain", registry: RemoteWorld.registry, transports: TransportRegistry([TCPTransport()]), options: Self.options)
+        let plain = Node(name: "plain", registry: RemoteWorld.registry, transports: TransportRegistry([TCPTransport(authentication: .none)]), options: Self.options)
         var tcp = address
         tcp.scheme = "tcp"
         await #expect(throws: RemoteError.self) { _ = try await plain.connect(to: tcp) }

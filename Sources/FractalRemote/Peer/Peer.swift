@@ -77,6 +77,10 @@ public final class Peer: CallChannel {
     /// ``PeerOptions/servesOnTransportThread``).
     public var executor: (any TaskExecutor)? { connection.executor }
 
+    /// The member the transport authenticated the other node as (the identity of its shared
+    /// secret, or its certificate's name), nil when the transport authenticates no one.
+    public var remoteMember: String? { connection.authenticatedMember }
+
     /// The other node's name, as said in its hello.
     public var remoteName: String { state.withLock { $0.remoteName } ?? connection.remoteDescription }
 

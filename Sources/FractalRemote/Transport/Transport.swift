@@ -50,11 +50,16 @@ public protocol Connection: Sendable {
     /// its TLS certificate), or nil when it authenticates no one. The peer then admits the
     /// other node only under one of these names. Read once the first frame has arrived.
     var authenticatedNames: [String]? { get }
+    /// The member the transport authenticated for the other side: the identity of the shared
+    /// secret it proved, or the first name of its certificate; nil when it authenticates no
+    /// one. Read once the first frame has arrived.
+    var authenticatedMember: String? { get }
 }
 
 extension Connection {
     public var executor: (any TaskExecutor)? { nil }
     public var authenticatedNames: [String]? { nil }
+    public var authenticatedMember: String? { nil }
 }
 
 /// A listening endpoint.
