@@ -49,6 +49,7 @@ package final class NodeProcesses: @unchecked Sendable {
                                   "a local node over TLS needs its own certificate, \(nodeCert) and \(nodeKey) (fractal certs --out \(folder.path) \(name))")
             }
             process.arguments = prefix + ["--listen", "tls://127.0.0.1:0", "--name", name, "--cert", nodeCert, "--key", nodeKey, "--ca", ca]
+                + (tls.revocationListPath.map { ["--revoked", $0] } ?? [])
         } else {
             process.arguments = prefix + ["--listen", "tcp://127.0.0.1:0", "--name", name]
         }

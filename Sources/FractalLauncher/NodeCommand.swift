@@ -98,10 +98,18 @@ struct TLSOptions: ParsableArguments {
     @Option(help: "The community's CA certificate (PEM): peers must present a certificate it signed.")
     var ca: String?
 
+    @Option(help: ArgumentHelp("The community's revocation list (fractal certs --revoke): certificates refused though the CA signed them. Default: revoked.txt beside --ca, if there is one.", valueName: "file"))
+    var revoked: String?
+
     func identity() throws -> TLSIdentity? {
         switch (cert, key, ca) {
-        case (nil, nil, nil): return nil
-        case let (cert?, key?, ca?): return TLSIdentity(certificatePath: cert, privateKeyPath: key, certificateAuthorityPath: ca)
+        case (nil, nil, nil):
+            if revoked != nil { throw ValidationError("--revoked goes with --cert, --key and --ca") }
+            return nil
+        case let (cert?, key?, ca?):
+            let identity = TLSIdentity(certificatePath: cert, privateKeyPath: key, certificateAuthorityPath: ca, revocationListPath: revoked)
+            do { _ = try identity.revocationList() } catch let error as RevocationListError { throw ValidationError(error.description) }
+            return identity
         default: throw ValidationError("TLS needs all three of --cert, --key and --ca")
         }
     }
@@ -111,8 +119,13 @@ struct TLSOptions: ParsableArguments {
 struct CertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
-        abstract: "Make a CA (unless the folder has one) and a certificate for each node, with openssl.",
-        discussion: "The CA's key is kept apart, in --ca-key-folder (by default <out>-ca): never hand it out.")
+        abstract: "Make a CA (unless the folder has one) and a certificate for each node; or revoke a node's certificates.",
+        discussion: """
+        The CA's key is kept apart, in --ca-key-folder (by default <out>-ca): never hand it out.
+        Examples:
+          certs --out certs launcher n1 n2        (ca.pem, and NAME.pem + NAME.key for each)
+          certs --out certs --revoke n2           (adds n2's certificates to certs/revoked.txt: hand it to every node)
+        """)
 
     @Option(help: "The folder for ca.pem, <node>.pem and <node>.key.")
     var out: String
@@ -120,16 +133,32 @@ struct CertsCommand: ParsableCommand {
     @Option(help: "The folder the CA's private key is kept in (default: <out>-ca).")
     var caKeyFolder: String?
 
+    @Option(help: "Revoke every certificate issued to this node (repeatable): they are added to <out>/revoked.txt.")
+    var revoke: [String] = []
+
     @Argument(help: "Node names.")
-    var nodes: [String]
+    var nodes: [String] = []
+
+    func validate() throws {
+        if nodes.isEmpty && revoke.isEmpty { throw ValidationError("name the nodes to make certificates for, or --revoke NODE") }
+        if let both = nodes.first(where: revoke.contains) { throw ValidationError("'\(both)' is both revoked and given a new certificate: do one, then the other") }
+    }
 
     func run() throws {
         let keyFolder = caKeyFolder ?? CertificateAuthority.keyFolder(for: out)
+        let list = (out as NSString).appendingPathComponent(CertificateAuthority.revocationListName)
+        for node in revoke {
+            let serials = try CertificateAuthority.revoke(node, in: out, keyFolder: keyFolder)
+            announce(serials.isEmpty ? "the certificates of \(node) were revoked already (\(list))"
+                                     : "revoked \(serials.count) certificate\(serials.count == 1 ? "" : "s") of \(node) in \(list): hand it to every node, beside ca.pem")
+        }
+        guard !nodes.isEmpty else { return }
         try CertificateAuthority.make(in: out, nodes: nodes, keyFolder: keyFolder)
         announce("wrote \((["ca"] + nodes).map { "\($0).pem" }.joined(separator: ", ")) in \(out)")
         announce("the CA key is \((keyFolder as NSString).appendingPathComponent("ca.key")) (mode 0600): keep it there, never hand it out")
+        let handed = FileManager.default.fileExists(atPath: list) ? ["ca.pem", CertificateAuthority.revocationListName] : ["ca.pem"]
         for node in nodes {
-            announce("hand node \(node): \(["ca.pem", node + ".pem", node + ".key"].map { (out as NSString).appendingPathComponent($0) }.joined(separator: " "))")
+            announce("hand node \(node): \((handed + [node + ".pem", node + ".key"]).map { (out as NSString).appendingPathComponent($0) }.joined(separator: " "))")
         }
     }
 }

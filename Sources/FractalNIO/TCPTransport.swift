@@ -24,6 +24,8 @@ public final class TCPTransport: Transport {
     let group: any EventLoopGroup
     let maximumFrameSize: Int
     private let tls: (server: NIOSSLContext, client: NIOSSLContext)?
+    /// Checks peers' certificates when some are revoked (else BoringSSL does).
+    private let verifier: CommunityVerifier?
     private let secrets: [CommunitySecret]?
 
     /// A plain TCP transport, whose peers authenticate as `authentication` says.
@@ -33,6 +35,7 @@ public final class TCPTransport: Transport {
         self.maximumFrameSize = maximumFrameSize
         scheme = "tcp"
         tls = nil
+        verifier = nil
         switch authentication {
         case .sharedSecrets(let secrets):
             precondition(!secrets.isEmpty, "TCPAuthentication.sharedSecrets needs a secret")
@@ -49,6 +52,8 @@ public final class TCPTransport: Transport {
         self.maximumFrameSize = maximumFrameSize
         scheme = "tls"
         tls = try identity.contexts()
+        let revoked = try identity.revocationList()
+        verifier = revoked.isEmpty ? nil : try CommunityVerifier(authorityPath: identity.certificateAuthorityPath, revoked: revoked)
         secrets = nil
     }
 
@@ -59,13 +64,15 @@ public final class TCPTransport: Transport {
         let maximumFrameSize = maximumFrameSize
         let serverContext = tls?.server
         let secrets = secrets
+        let verifier = verifier
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let serverContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: serverContext))
+                        try channel.pipeline.syncOperations.addHandler(
+                            verifier.map { NIOSSLServerHandler(context: serverContext, customVerificationCallback: $0.callback) } ?? NIOSSLServerHandler(context: serverContext))
                     }
                     let connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, secrets: secrets, role: .acceptor)
                     Task { await accept(connection) }
@@ -85,6 +92,7 @@ public final class TCPTransport: Transport {
         let maximumFrameSize = maximumFrameSize
         let clientContext = tls?.client
         let secrets = secrets
+        let verifier = verifier
         let box = ConnectionBox()
         let bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -92,7 +100,9 @@ public final class TCPTransport: Transport {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let clientContext {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: clientContext, serverHostname: nil))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try verifier.map { try NIOSSLClientHandler(context: clientContext, serverHostname: nil, customVerificationCallback: $0.callback) }
+                                ?? NIOSSLClientHandler(context: clientContext, serverHostname: nil))
                     }
                     box.connection = try NIOConnection.install(on: channel, maximumFrameSize: maximumFrameSize, secrets: secrets, role: .opener,
                                                                remote: address.description)

@@ -1,3 +1,4 @@
+import Foundation
 import FractalRemote
 import NIOSSL
 
@@ -7,11 +8,25 @@ public struct TLSIdentity: Sendable, Hashable {
     public var certificatePath: String
     public var privateKeyPath: String
     public var certificateAuthorityPath: String
+    /// The community's revocation list; nil for `revoked.txt` beside the CA certificate, when
+    /// there is one (as `fractal certs` lays them out).
+    public var revocationListPath: String?
 
-    public init(certificatePath: String, privateKeyPath: String, certificateAuthorityPath: String) {
+    public init(certificatePath: String, privateKeyPath: String, certificateAuthorityPath: String, revocationListPath: String? = nil) {
         self.certificatePath = certificatePath
         self.privateKeyPath = privateKeyPath
         self.certificateAuthorityPath = certificateAuthorityPath
+        self.revocationListPath = revocationListPath
+    }
+
+    /// The revocation list in force: the one given, else the one beside the CA certificate.
+    ///
+    /// - Throws: ``RevocationListError`` for a list that is given but cannot be read, or is malformed.
+    public func revocationList() throws -> RevocationList {
+        if let revocationListPath { return try RevocationList.load(from: revocationListPath) }
+        let beside = ((certificateAuthorityPath as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(CertificateAuthority.revocationListName)
+        return try RevocationList.load(from: beside, ifPresent: true)
     }
 
     /// The node names the certificate is for (its DNS names): the names this identity may use.

@@ -61,6 +61,61 @@ import Testing
         await server.shutdown()
     }
 
+    /// A member that left: its certificate, though signed by the CA, is refused both ways once
+    /// it is on the revocation list beside `ca.pem`; a new certificate for the same name works.
+    @Test func aRevokedCertificateIsRefusedBothWaysAndANewOneIsNot() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fractal-revoked-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: CertificateAuthority.keyFolder(for: folder))
+        }
+        try CertificateAuthority.make(in: folder, nodes: ["keeper", "leaver"])
+        // The leaver keeps its old files, as a member who leaves would.
+        let oldLeaver = CertificateAuthority.identity(of: "leaver", in: folder + "-old")
+        try FileManager.default.createDirectory(atPath: folder + "-old", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder + "-old") }
+        for file in ["leaver.pem", "leaver.key", "ca.pem"] {
+            try FileManager.default.copyItem(atPath: folder + "/" + file, toPath: folder + "-old/" + file)
+        }
+        #expect(try CertificateAuthority.revoke("leaver", in: folder).count == 1)
+        #expect(try CertificateAuthority.revoke("leaver", in: folder).isEmpty, "revoked once")
+
+        let keeper = try node("keeper", identity: CertificateAuthority.identity(of: "keeper", in: folder))
+        let address = try await keeper.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        let leaver = try node("leaver", identity: oldLeaver)
+        await #expect(throws: RemoteError.self) { try await leaver.connect(to: address) }
+        #expect(keeper.peerNames.isEmpty)
+
+        // The other way: the keeper, dialling the old leaver's node, refuses its certificate.
+        let leaverAddress = try await leaver.listen(at: NodeAddress(parsing: "tls://127.0.0.1:0"))
+        await #expect(throws: RemoteError.self) { try await keeper.connect(to: leaverAddress) }
+        #expect(leaver.peerNames.isEmpty)
+
+        // With a revocation list the chain is checked by the framework, not BoringSSL: a
+        // certificate from another CA is still refused.
+        let strangers = folder + "-strangers"
+        defer {
+            try? FileManager.default.removeItem(atPath: strangers)
+            try? FileManager.default.removeItem(atPath: CertificateAuthority.keyFolder(for: strangers))
+        }
+        try CertificateAuthority.make(in: strangers, nodes: ["intruder"])
+        var intruderIdentity = CertificateAuthority.identity(of: "intruder", in: strangers)
+        intruderIdentity.certificateAuthorityPath = folder + "/ca.pem"
+        let intruder = try node("intruder", identity: intruderIdentity)
+        await #expect(throws: RemoteError.self) { try await intruder.connect(to: address) }
+        #expect(keeper.peerNames.isEmpty)
+        await intruder.shutdown()
+
+        // Rejoining with a new certificate: accepted.
+        try CertificateAuthority.make(in: folder, nodes: ["leaver"])
+        let rejoined = try node("leaver", identity: CertificateAuthority.identity(of: "leaver", in: folder))
+        let peer = try await rejoined.connect(to: address)
+        #expect(peer.remoteName == "keeper")
+        await rejoined.shutdown()
+        await leaver.shutdown()
+        await keeper.shutdown()
+    }
+
     /// A certificate from the community's CA proves a node's name: a node that says it is
     /// someone else is refused, whichever side it is on.
     @Test func aNodeThatClaimsAnotherNodesNameIsRefused() async throws {
