@@ -138,6 +138,7 @@ final class NIOConnection: Connection {
     let remoteDescription: String
     let executor: (any TaskExecutor)?
     private let handler: NIOLoopBound<FrameInboundHandler>
+    private let gate: NIOLoopBound<ReadGate>
     private let names: NIOLockedValueBox<[String]?>
     private let member: NIOLockedValueBox<String?>
 
@@ -153,9 +154,10 @@ final class NIOConnection: Connection {
         var scheduled = false
     }
 
-    private init(channel: any Channel, handler: FrameInboundHandler, member: NIOLockedValueBox<String?>, remote: String) {
+    private init(channel: any Channel, handler: FrameInboundHandler, gate: ReadGate, member: NIOLockedValueBox<String?>, remote: String) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.gate = NIOLoopBound(gate, eventLoop: channel.eventLoop)
         names = handler.authenticatedNames
         self.member = member
         executor = EventLoopExecutor(channel.eventLoop)
@@ -174,11 +176,13 @@ final class NIOConnection: Connection {
             member = handshake.identity
             try channel.pipeline.syncOperations.addHandler(handshake)
         }
+        let gate = ReadGate()
         try channel.pipeline.syncOperations.addHandlers([
+            gate,
             ByteToMessageHandler(FrameByteDecoder(maximumSize: maximumFrameSize)),
             handler,
         ])
-        return NIOConnection(channel: channel, handler: handler, member: member, remote: description)
+        return NIOConnection(channel: channel, handler: handler, gate: gate, member: member, remote: description)
     }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
@@ -219,6 +223,14 @@ final class NIOConnection: Connection {
         var buffer = channel.allocator.buffer(capacity: bytes)
         for frame in frames { buffer.writeFrame(frame) }
         channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    func pauseReading(_ paused: Bool) {
+        let (gate, channel) = (gate, channel)
+        channel.eventLoop.execute {
+            guard let context = try? channel.pipeline.syncOperations.context(handlerType: ReadGate.self) else { return }
+            gate.value.setPeerPaused(paused, context: context)
+        }
     }
 
     func close() async {

@@ -14,6 +14,7 @@ final class LosableConnection: Connection {
     var executor: (any TaskExecutor)? { base.executor }
     var authenticatedNames: [String]? { base.authenticatedNames }
     var authenticatedMember: String? { base.authenticatedMember }
+    func pauseReading(_ paused: Bool) { base.pauseReading(paused) }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         base.start { [weak self] event in

@@ -66,6 +66,7 @@ struct LoggingConnection: Connection {
     var executor: (any TaskExecutor)? { base.executor }
     var authenticatedNames: [String]? { base.authenticatedNames }
     var authenticatedMember: String? { base.authenticatedMember }
+    func pauseReading(_ paused: Bool) { base.pauseReading(paused) }
 
     func start(_ receiver: @escaping @Sendable (ConnectionEvent) -> Void) {
         let (log, peer) = (log, remoteDescription)

@@ -424,6 +424,14 @@ final class TCPRawClient: @unchecked Sendable {
         }
     }
 
+    /// Sends what the socket takes now, without waiting: the bytes taken (0 when its buffer is full).
+    func sendWithoutWaiting(_ bytes: [UInt8]) -> Int {
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags & O_NONBLOCK == 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
+        let count = bytes.withUnsafeBytes { rawSend(descriptor, $0.baseAddress!, $0.count) }
+        return max(count, 0)
+    }
+
     func shutdownWrite() {
         _ = shutdown(descriptor, Int32(SHUT_WR))
     }

@@ -49,6 +49,14 @@ public final class Peer: CallChannel {
         var closeWaiters: [UnsafeContinuation<Void, Never>] = []
         /// The deadline sweeper, waiting for a call while none is pending.
         var idleSweeper: UnsafeContinuation<Void, Never>?
+        /// Requests and one-way calls being served, and their bytes.
+        var inFlight = 0
+        var inFlightBytes = 0
+        /// Requests and one-way calls that arrived beyond the bounds, served in turn.
+        var backlog: [Frame] = []
+        var backlogStart = 0
+        /// Whether this side asked the connection to stop reading (see `serveOrQueue`).
+        var readingPaused = false
     }
 
     private let state = Mutex(State())
@@ -274,29 +282,15 @@ public final class Peer: CallChannel {
         switch frame.kind {
         case .response:
             state.withLock { $0.pending.removeValue(forKey: frame.stream) }?.continuation.resume(returning: frame.payload)
-        case .request:
-            let stream = frame.stream
-            state.withLock { locked in
-                guard locked.failure == nil else { return }
-                let caller = locked.remoteName
-                // Made under the lock, so the task cannot look itself up before it is recorded.
-                locked.serving[stream] = Task(executorPreference: servingExecutor) { [self] in
-                    let reply = fitting(await CallContext.$caller.withValue(caller) { await serve(frame.payload) }, to: frame.payload)
-                    let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
-                    if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
-                }
-            }
-        case .oneWay:
-            let caller = state.withLock { $0.remoteName }
-            Task(executorPreference: servingExecutor) { [self] in
-                let reply = await CallContext.$caller.withValue(caller) { await serve(frame.payload) }
-                // Nobody waits for this reply: a failure would be lost unless said here.
-                guard reply.first != 0, let error = try? CallReply(decoding: reply).error(at: ExportTable.target(of: frame.payload) ?? "?") else { return }
-                oneWayFailureCount.add(1, ordering: .relaxed)
-                options.logger.warning("a one-way call from \(caller ?? connection.remoteDescription) failed: \(error)")
-            }
+        case .request, .oneWay:
+            serveOrQueue(frame)
         case .cancel:
-            state.withLock { $0.serving.removeValue(forKey: frame.stream) }?.cancel()
+            state.withLock { state in
+                if let queued = state.backlog[state.backlogStart...].firstIndex(where: { $0.kind == .request && $0.stream == frame.stream }) {
+                    state.backlog.remove(at: queued)
+                }
+                return state.serving.removeValue(forKey: frame.stream)
+            }?.cancel()
         case .ping:
             connection.send(Frame(.pong, stream: frame.stream, payload: frame.payload))
         case .pong:
@@ -307,6 +301,91 @@ public final class Peer: CallChannel {
             abandon(RemoteError(.protocolViolation, node: remoteName, "a second hello"))
         }
     }
+
+    // MARK: Serving, bounded
+
+    /// Serves a request or one-way call, or, when this connection already has its maximum in
+    /// flight (``PeerOptions/maximumRequestsInFlight``, ``PeerOptions/maximumRequestBytesInFlight``),
+    /// queues it and asks the connection to stop reading: further requests wait in the
+    /// transport (and the other side's socket) rather than in this node's memory. The frames
+    /// queued are those the transport had read already: a bounded number.
+    private func serveOrQueue(_ frame: Frame) {
+        let pause = state.withLock { state -> Bool in
+            guard state.failure == nil else { return false }
+            if state.backlog.count == state.backlogStart && fits(frame, in: state) {
+                start(frame, in: &state)
+                return false
+            }
+            state.backlog.append(frame)
+            defer { state.readingPaused = true }
+            return !state.readingPaused
+        }
+        if pause { connection.pauseReading(true) }
+    }
+
+    private func fits(_ frame: Frame, in state: State) -> Bool {
+        // One call is always served, whatever its size.
+        state.inFlight == 0
+            || (state.inFlight < options.maximumRequestsInFlight && state.inFlightBytes + frame.payload.count <= options.maximumRequestBytesInFlight)
+    }
+
+    /// Starts serving `frame`, under the lock (so the task cannot look itself up before it is
+    /// recorded).
+    private func start(_ frame: Frame, in locked: inout State) {
+        locked.inFlight += 1
+        locked.inFlightBytes += frame.payload.count
+        let caller = locked.remoteName
+        let stream = frame.stream, size = frame.payload.count
+        if frame.kind == .request {
+            locked.serving[stream] = Task(executorPreference: servingExecutor) { [self] in
+                let reply = fitting(await CallContext.$caller.withValue(caller) { await serve(frame.payload) }, to: frame.payload)
+                let wanted = state.withLock { $0.serving.removeValue(forKey: stream) } != nil
+                if wanted { connection.send(Frame(.response, stream: stream, payload: reply)) }
+                finished(size)
+            }
+        } else {
+            Task(executorPreference: servingExecutor) { [self] in
+                let reply = await CallContext.$caller.withValue(caller) { await serve(frame.payload) }
+                finished(size)
+                // Nobody waits for this reply: a failure would be lost unless said here.
+                guard reply.first != 0, let error = try? CallReply(decoding: reply).error(at: ExportTable.target(of: frame.payload) ?? "?") else { return }
+                oneWayFailureCount.add(1, ordering: .relaxed)
+                options.logger.warning("a one-way call from \(caller ?? connection.remoteDescription) failed: \(error)")
+            }
+        }
+    }
+
+    /// A call of `size` bytes was served: the next queued ones start, and once none is
+    /// queued the connection reads again.
+    private func finished(_ size: Int) {
+        let resume = state.withLock { state -> Bool in
+            state.inFlight -= 1
+            state.inFlightBytes -= size
+            guard state.failure == nil else { return false }
+            while state.backlogStart < state.backlog.count, fits(state.backlog[state.backlogStart], in: state) {
+                let next = state.backlog[state.backlogStart]
+                state.backlogStart += 1
+                start(next, in: &state)
+            }
+            if state.backlogStart == state.backlog.count {
+                state.backlog.removeAll(keepingCapacity: state.backlog.count <= 1024)
+                state.backlogStart = 0
+                if state.readingPaused {
+                    state.readingPaused = false
+                    return true
+                }
+            }
+            return false
+        }
+        if resume {
+            // Nothing was read meanwhile, by this side's choice: that silence is not the other's.
+            heard()
+            connection.pauseReading(false)
+        }
+    }
+
+    /// Requests and one-way calls from the other side being served now.
+    public var requestsInFlight: Int { state.withLock { $0.inFlight } }
 
     /// `reply`, or, when it would not fit in one frame (which the caller's side would take for
     /// a broken connection), a failure of that call alone.
@@ -347,6 +426,12 @@ public final class Peer: CallChannel {
             // Woken late: this process was too busy to hear anyone, which says nothing of the
             // other node. Judge next time.
             if late > options.heartbeatInterval { continue }
+            // Not reading, by this side's choice: nothing can be heard, which says nothing of
+            // the other node (it hears this one: replies and pings still go out).
+            if state.withLock({ $0.readingPaused }) {
+                heard()
+                continue
+            }
             if silence() > options.lossTimeout {
                 abandon(RemoteError(.nodeLost, node: remoteName, "no heartbeat for \(options.lossTimeout): the node is lost"))
                 return
@@ -406,6 +491,8 @@ public final class Peer: CallChannel {
                 state.helloWaiter = nil
                 state.closeWaiters = []
                 state.idleSweeper = nil
+                state.backlog = []
+                state.backlogStart = 0
             }
             return (Array(state.pending.values), Array(state.serving.values), state.helloWaiter, state.closeWaiters, state.idleSweeper)
         }

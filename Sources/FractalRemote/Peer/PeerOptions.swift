@@ -30,6 +30,15 @@ public struct PeerOptions: Sendable {
     /// The most peers a node keeps connected at once; a node that would have more refuses the
     /// handshake, saying so. Peers gone are forgotten, so only connected ones count.
     public var maximumPeers: Int = 1_000
+    /// The most requests and one-way calls from one connection served at once. Beyond it, the
+    /// connection stops reading until calls finish: the other side's further calls wait in its
+    /// transport, bounding what one peer can make this node hold. A call this node serves that
+    /// calls back the same peer holds a place meanwhile: more such calls in flight than this
+    /// wait until their deadlines.
+    public var maximumRequestsInFlight: Int = 1_024
+    /// The most bytes of requests and one-way calls from one connection served at once (one
+    /// call is always served, whatever its size).
+    public var maximumRequestBytesInFlight: Int = 64 << 20
 
     public init() {}
 }

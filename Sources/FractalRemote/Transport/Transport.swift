@@ -40,6 +40,10 @@ public protocol Connection: Sendable {
     /// Queues `frame` behind the frames queued before it; never waits. A frame sent after the
     /// connection closed is dropped (the receiver has been, or will be, told `.closed`).
     func send(_ frame: Frame)
+    /// Stops (true) or resumes (false) reading from the other side, for backpressure: while
+    /// paused, what the other side sends waits in the network. Frames read already are still
+    /// delivered. Transports without flow control may ignore it.
+    func pauseReading(_ paused: Bool)
     /// Closes the connection; the receiver gets `.closed`.
     func close() async
     /// The executor of the thread that delivers this connection's events, if the transport
@@ -60,6 +64,7 @@ extension Connection {
     public var executor: (any TaskExecutor)? { nil }
     public var authenticatedNames: [String]? { nil }
     public var authenticatedMember: String? { nil }
+    public func pauseReading(_ paused: Bool) {}
 }
 
 /// A listening endpoint.
